@@ -1,0 +1,129 @@
+"""``msme-sim``: a thin command line over plain functions.
+
+Bad input of any kind is a :class:`ConfigError`, printed as one line ``FILE: path: message``
+with exit code 2 and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.errors import ConfigError
+
+SUMMARY_ROWS = [
+    ("firms_alive", "Firms alive", "{:,.0f}"),
+    ("survival_rate", "Survival of initial firms", "{:.1%}"),
+    ("digital_share", "Digital (messaging or more)", "{:.1%}"),
+    ("marketplace_share", "On social/marketplace", "{:.1%}"),
+    ("mean_literacy", "Mean digital literacy (0-1)", "{:.3f}"),
+    ("mean_revenue_idr", "Mean revenue, Rp/month", "{:,.0f}"),
+    ("mean_profit_idr", "Mean profit, Rp/month", "{:,.0f}"),
+    ("poor_owner_mean_income_idr", "Poor owners' income, Rp/month", "{:,.0f}"),
+    ("gini_income", "Gini of owner income", "{:.3f}"),
+    ("policy_spend_idr", "Policy spending, Rp", "{:,.0f}"),
+]
+
+
+def summary_table(summary: dict) -> str:
+    """The headline outcomes as an aligned two-column text table."""
+    rows = [(label, fmt.format(summary[key])) for key, label, fmt in SUMMARY_ROWS if key in summary]
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"  {label:<{width}}  {value:>16}" for label, value in rows)
+
+
+def cmd_validate(args) -> int:
+    from sim.config import load_scenario
+
+    scenario = load_scenario(args.file, args.set)
+    print(
+        f"{args.file}: OK (scenario {scenario.name!r}, {scenario.firms.count} firms, "
+        f"{scenario.months} months)"
+    )
+    return 0
+
+
+def cmd_run(args) -> int:
+    from sim.config import load_scenario
+    from sim.runner.single import check_writable, simulate, write_run
+
+    overrides = list(args.set)
+    if args.months is not None:
+        overrides.append(f"months={args.months}")
+    scenario = load_scenario(args.scenario, overrides)
+    out = Path(args.out) if args.out else Path("results") / scenario.name
+    check_writable(out)
+    output = simulate(scenario, seed=args.seed, progress=sys.stderr.isatty())
+    write_run(output, out)
+    print(
+        f"{scenario.name}: {scenario.firms.count} firms, {output.summary['months']} months, "
+        f"seed {output.seed}"
+    )
+    print(summary_table(output.summary))
+    print(f"Results written to {out}/ (config.yaml, monthly.parquet, summary.json)")
+    return 0
+
+
+def cmd_params(args) -> int:
+    from sim.params import table
+
+    frame = table()
+    if args.markdown:
+        print(frame.to_markdown(index=False) if hasattr(frame, "to_markdown") else frame)
+    else:
+        with_pd_options(lambda: print(frame.to_string(index=False)))
+    return 0
+
+
+def with_pd_options(fn):
+    import pandas as pd
+
+    with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+        return fn()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="msme-sim", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check a scenario file without running it")
+    v.add_argument("file")
+    v.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
+    v.set_defaults(func=cmd_validate)
+
+    r = sub.add_parser("run", help="run one scenario and write results/<name>/")
+    r.add_argument("scenario")
+    r.add_argument("--seed", type=int, help="run seed (default: the scenario's seed)")
+    r.add_argument("--months", type=int, help="override the horizon")
+    r.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override an option, e.g. --set firms.count=500 (repeatable)",
+    )
+    r.add_argument("--out", help="output directory (default results/<scenario name>/)")
+    r.set_defaults(func=cmd_run)
+
+    t = sub.add_parser("params", help="print the default parameter table")
+    t.add_argument("--markdown", action="store_true")
+    t.set_defaults(func=cmd_params)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""Multiplex firm networks in scipy.sparse CSR form.
+
+- ``strong``: ties inside village×sector clusters: a ring lattice over firms ordered by cluster,
+  so almost every lattice neighbour shares the firm's village and sector.
+- ``weak``: lattice ties rewired to random firms anywhere (Watts & Strogatz 1998), i.e.
+  Granovetter's weak ties across clusters.
+- ``groups``: firm×group membership of community WhatsApp groups, mostly within the village,
+  some regency-wide; crowding in a group is a matter of how many members sell in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+
+@dataclass
+class Networks:
+    strong: sp.csr_matrix
+    weak: sp.csr_matrix
+    groups: sp.csr_matrix
+    group_village: np.ndarray  # village of each group, -1 for regency-wide groups
+    ties_csr: sp.csr_matrix = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.ties_csr = self.ties()
+
+    @property
+    def n_groups(self) -> int:
+        return self.groups.shape[1]
+
+    def ties(self) -> sp.csr_matrix:
+        """All firm-firm ties (strong and weak), symmetric 0/1."""
+        return _binary(self.strong + self.weak)
+
+
+def _binary(m: sp.spmatrix) -> sp.csr_matrix:
+    m = sp.csr_matrix(m)
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    return m
+
+
+def _symmetric(rows: np.ndarray, cols: np.ndarray, n: int) -> sp.csr_matrix:
+    keep = rows != cols
+    r, c = rows[keep], cols[keep]
+    data = np.ones(2 * len(r), dtype=np.float32)
+    return _binary(sp.csr_matrix((data, (np.r_[r, c], np.r_[c, r])), shape=(n, n)))
+
+
+def small_world(order: np.ndarray, k: int, p: float, rng: np.random.Generator, n: int):
+    """Watts–Strogatz edges over ``order``: each node tied to its ``k // 2`` successors, each tie
+    rewired with probability ``p`` to a uniform random node. Returns (strong, weak) CSR."""
+    m = len(order)
+    half = k // 2
+    if m < 2 or half == 0:
+        empty = sp.csr_matrix((n, n), dtype=np.float32)
+        return empty, empty.copy()
+    pos = np.repeat(np.arange(m), half)
+    offset = np.tile(np.arange(1, half + 1), m)
+    src, dst = order[pos], order[(pos + offset) % m]
+    rewired = rng.random(len(src)) < p
+    targets = order[rng.integers(0, m, size=len(src))]
+    dst = np.where(rewired, targets, dst)
+    return (_symmetric(src[~rewired], dst[~rewired], n), _symmetric(src[rewired], dst[rewired], n))
+
+
+def cluster_order(village: np.ndarray, sector: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Firm rows sorted by village, then sector, then at random."""
+    return np.lexsort((rng.random(len(village)), sector, village))
+
+
+def group_layout(
+    village_counts: np.ndarray,
+    n_firms: int,
+    group_size: int,
+    groups_per_firm: float,
+    regency_share: float,
+) -> np.ndarray:
+    """Village of each group (-1 for regency-wide groups), sized to hold the expected members."""
+    village_groups = np.maximum(
+        1, np.round(village_counts * groups_per_firm * (1 - regency_share) / group_size)
+    ).astype(int)
+    regency_groups = max(1, round(n_firms * groups_per_firm * regency_share / group_size))
+    return np.r_[
+        np.repeat(np.arange(len(village_counts)), village_groups), np.full(regency_groups, -1)
+    ].astype(np.int32)
+
+
+def memberships(
+    rows: np.ndarray,
+    village: np.ndarray,
+    group_village: np.ndarray,
+    groups_per_firm: float,
+    regency_share: float,
+    rng: np.random.Generator,
+):
+    """(row, group) pairs: Poisson(groups_per_firm) memberships per firm, village groups first."""
+    counts = rng.poisson(groups_per_firm, size=len(rows))
+    who = np.repeat(rows, counts)
+    v = village[who]
+    local_ids = np.flatnonzero(group_village >= 0)
+    regency_ids = np.flatnonzero(group_village < 0)
+    n_villages = int(group_village.max()) + 1 if len(local_ids) else 0
+    start = np.searchsorted(group_village[local_ids], np.arange(n_villages))
+    count = np.bincount(group_village[local_ids], minlength=n_villages)
+    u = rng.random(len(who))
+    to_regency = (rng.random(len(who)) < regency_share) | (count[v] == 0)
+    local_pick = local_ids[np.minimum(start[v] + (u * count[v]).astype(int), len(local_ids) - 1)]
+    regency_pick = regency_ids[(u * len(regency_ids)).astype(int)]
+    return who, np.where(to_regency, regency_pick, local_pick)
+
+
+def build(village: np.ndarray, sector: np.ndarray, n_villages: int, cfg, rng) -> Networks:
+    """All three layers for the initial population (``cfg`` is the scenario's ``networks``)."""
+    n = len(village)
+    order = cluster_order(village, sector, rng)
+    strong, weak = small_world(order, cfg.cluster_degree, cfg.rewire_p, rng, n)
+    group_village = group_layout(
+        np.bincount(village, minlength=n_villages),
+        n,
+        cfg.group_size,
+        cfg.groups_per_firm,
+        cfg.regency_group_share,
+    )
+    who, grp = memberships(
+        np.arange(n), village, group_village, cfg.groups_per_firm, cfg.regency_group_share, rng
+    )
+    groups = _binary(
+        sp.csr_matrix((np.ones(len(who), np.float32), (who, grp)), shape=(n, len(group_village)))
+    )
+    return Networks(strong, weak, groups, group_village)
+
+
+def attach(
+    net: Networks,
+    rows: np.ndarray,
+    village: np.ndarray,
+    sector: np.ndarray,
+    cfg,
+    rng: np.random.Generator,
+) -> Networks:
+    """Networks grown to ``len(village)`` firms, tying entrant ``rows`` into their cluster."""
+    n = len(village)
+    k = max(cfg.cluster_degree // 2, 0)
+    cell = village.astype(np.int64) * 8 + sector
+    order = np.argsort(cell[: rows[0]], kind="stable") if len(rows) else np.arange(0)
+    sorted_cells = cell[order]
+    src = np.repeat(rows, k)
+    lo = np.searchsorted(sorted_cells, cell[src], side="left")
+    hi = np.searchsorted(sorted_cells, cell[src], side="right")
+    has_peer = hi > lo
+    pick = (
+        order[
+            np.minimum(lo + (rng.random(len(src)) * (hi - lo)).astype(int), max(len(order) - 1, 0))
+        ]
+        if len(order)
+        else src
+    )
+    weak_tie = (rng.random(len(src)) < cfg.rewire_p) | ~has_peer
+    anywhere = rng.integers(0, max(rows[0], 1), size=len(src)) if len(rows) else src
+    dst = np.where(weak_tie, anywhere, pick)
+    strong = _grow(net.strong, n) + _symmetric(src[~weak_tie], dst[~weak_tie], n)
+    weak = _grow(net.weak, n) + _symmetric(src[weak_tie], dst[weak_tie], n)
+    who, grp = memberships(
+        rows, village, net.group_village, cfg.groups_per_firm, cfg.regency_group_share, rng
+    )
+    new_groups = sp.csr_matrix((np.ones(len(who), np.float32), (who, grp)), shape=(n, net.n_groups))
+    groups = _grow(net.groups, n, net.n_groups) + new_groups
+    return Networks(_binary(strong), _binary(weak), _binary(groups), net.group_village)
+
+
+def _grow(m: sp.csr_matrix, n_rows: int, n_cols: int | None = None) -> sp.csr_matrix:
+    """``m`` padded with empty rows (and columns, for square matrices) to the new size."""
+    cols = n_rows if n_cols is None else n_cols
+    indptr = np.r_[m.indptr, np.full(n_rows - m.shape[0], m.indptr[-1])]
+    return sp.csr_matrix((m.data, m.indices, indptr), shape=(n_rows, cols))

@@ -1,0 +1,169 @@
+"""Digital adoption: firms climb from offline (0) to messaging apps (1) to social/marketplace (2).
+
+Assumption (Bass 1969; Rogers' diffusion of innovations; Sidoarjo study, seeds/001): each month a
+firm moves up one level with probability
+
+    P = gate × (1 − exp(−(p + q·I)·Δt)),   Δt = 1/12 year,
+
+where p is external influence (media, training, marketing), I is the share of the firm's
+contacts (ties and WhatsApp-group members) already at the next level, and q is imitation.
+The gate is the product of three limits named in the Sidoarjo study:
+
+- literacy:      min(1, literacy / literacy needed for the level),
+- connectivity:  the firm has signal (village coverage); marketplaces also need quality,
+- affordability: the firm can pay the device (if it has none) and the monthly data stays below
+                 ``affordable_data_share`` of its revenue.
+
+With every gate open and ``mixing: full`` (I = population share) this is exactly the discrete
+Bass process (docs/validation.md). Firms whose data cost bites drop a level with probability
+``drop_rate`` a month; literacy grows with use.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.params import ASSUMPTION, BASS, SIDOARJO
+from sim.population import has_signal
+from sim.rules import rule_table, variant
+
+MONTH = 1 / 12
+
+P = rule_table(
+    "digital_adoption",
+    (
+        "p",
+        0.03,
+        "1/year",
+        BASS + "; typical p for consumer innovations",
+        "external influence",
+        {"ge": 0.0},
+    ),
+    ("q", 0.38, "1/year", BASS + "; typical q for consumer innovations", "imitation", {"ge": 0.0}),
+    ("p_marketplace", 0.02, "1/year", ASSUMPTION, "external influence, level 1 → 2", {"ge": 0.0}),
+    ("q_marketplace", 0.3, "1/year", ASSUMPTION, "imitation, level 1 → 2", {"ge": 0.0}),
+    (
+        "literacy_messaging",
+        0.3,
+        "0-1",
+        SIDOARJO + ": messaging is the easy first step",
+        "literacy needed for level 1",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
+        "literacy_marketplace",
+        0.65,
+        "0-1",
+        SIDOARJO + ": low literacy blocks marketplaces",
+        "literacy needed for level 2",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
+        "affordable_data_share",
+        0.05,
+        "share of revenue",
+        ASSUMPTION,
+        "data spending a firm tolerates",
+        {"gt": 0.0},
+    ),
+    (
+        "drop_rate",
+        0.1,
+        "1/month",
+        ASSUMPTION,
+        "chance of dropping a level when data costs bite",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
+        "learning_rate",
+        0.01,
+        "1/month",
+        ASSUMPTION,
+        "literacy gain per level of use",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
+        "group_weight",
+        0.5,
+        "share",
+        SIDOARJO,
+        "weight of group members (vs ties) in imitation",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    ("mixing", "network", "-", BASS, "imitation source: network (ties and groups) or full"),
+    ("max_level", 2, "level", ASSUMPTION, "highest level firms can reach", {"ge": 0, "le": 2}),
+)
+
+
+def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
+    """Monthly data cost (Rp) of using ``level``, after any data subsidy."""
+    gb = np.select(
+        [level >= 2, level == 1], [connectivity.gb_marketplace, connectivity.gb_messaging], 0.0
+    )
+    return gb * villages.data_price[state.village] * (1 - state.data_subsidy)
+
+
+def peer_share(model, adopters: np.ndarray, group_weight: float, mixing: str) -> np.ndarray:
+    """Share of each firm's contacts among ``adopters`` (living firms only)."""
+    s = model.state
+    alive = s.alive.astype(np.float32)
+    if mixing == "full":
+        return np.full(s.n, adopters.sum() / max(alive.sum(), 1.0))
+    a = adopters.astype(np.float32)
+    ties = model.net.ties_csr
+    tie_share = (ties @ a) / np.maximum(ties @ alive, 1.0)
+    groups = model.net.groups
+    group_members = groups @ (groups.T @ alive)
+    group_share = (groups @ (groups.T @ a)) / np.maximum(group_members, 1.0)
+    w = np.where(group_members > 0, group_weight, 0.0)
+    return (1 - w) * tie_share + w * group_share
+
+
+@variant("digital_adoption", "bass_gated", default=True)
+def bass_gated(
+    model,
+    rng,
+    *,
+    p=P.p,
+    q=P.q,
+    p_marketplace=P.p_marketplace,
+    q_marketplace=P.q_marketplace,
+    literacy_messaging=P.literacy_messaging,
+    literacy_marketplace=P.literacy_marketplace,
+    affordable_data_share=P.affordable_data_share,
+    drop_rate=P.drop_rate,
+    learning_rate=P.learning_rate,
+    group_weight=P.group_weight,
+    mixing=P.mixing,
+    max_level=P.max_level,
+):
+    """Gated Bass adoption with dis-adoption and learning by use (see the module docstring)."""
+    s, v, conn = model.state, model.villages, model.scenario.connectivity
+    draws = rng.random((3, s.n))  # fixed count per month: other phases never shift this stream
+    level, alive = s.level.copy(), s.alive
+    signal = has_signal(s, v)
+    budget = affordable_data_share * np.maximum(s.customers, 1.0)
+
+    for target, p_, q_, need in (
+        (1, p, q, literacy_messaging),
+        (2, p_marketplace, q_marketplace, literacy_marketplace),
+    ):
+        if target > max_level:
+            break
+        candidates = alive & (level == target - 1)
+        imitation = peer_share(model, alive & (level >= target), group_weight, mixing)
+        hazard = 1 - np.exp(-(p_ + q_ * imitation) * MONTH)
+        lit_gate = np.clip(s.literacy / need, 0, 1) if need > 0 else 1.0
+        net_gate = signal * (v.quality[s.village] if target == 2 else 1.0)
+        device = np.where(s.has_device, 0.0, conn.device_cost_idr) if target == 1 else 0.0
+        cost_ok = (s.cash >= device) & (data_cost(s, v, np.full(s.n, target), conn) <= budget)
+        adopt = candidates & (draws[target - 1] < hazard * lit_gate * net_gate * cost_ok)
+        s.level[adopt] = target
+        if target == 1:
+            s.extra_cost[adopt] += device[adopt]
+            s.has_device[adopt] = True
+
+    bites = alive & (level > 0) & (data_cost(s, v, level, conn) > budget)
+    drop = bites & (draws[2] < drop_rate)
+    s.level[drop] = level[drop] - 1
+    s.literacy += learning_rate * s.level * (1 - s.literacy) * alive

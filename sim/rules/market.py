@@ -1,0 +1,139 @@
+"""Market: local demand per village×sector and online demand with crowding; sales ≤ capacity.
+
+Assumption: a firm's local customers (its customer base, Rp/month of spending) mostly stay; each
+month a share ``churn`` of them, less for loyal customers, leaves and joins the cell's floating
+spending (the village×sector market minus what loyal bases hold). Floating spending is won in
+proportion to attractiveness a = base^visibility × (price / sector price)^(−elasticity) × noise.
+Online, each WhatsApp group attracts spending s0 · n^(1−crowding) from outside the village when n
+of its members sell there (level ≥ 1, with signal), split by attractiveness; so the total grows
+with sellers but each seller's share falls as the group fills (crowding, Sidoarjo study,
+seeds/001). Marketplace sellers (level 2) share a regency-wide pool per sector the same way.
+Demand beyond production capacity is lost, and the unserved customers leave the firm's base.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import SECTORS
+from sim.params import ASSUMPTION, SIDOARJO
+from sim.population import has_signal
+from sim.rules import rule_table, variant
+
+P = rule_table(
+    "market",
+    (
+        "price_elasticity",
+        1.5,
+        "-",
+        ASSUMPTION,
+        "how strongly a higher price deters customers",
+        {"ge": 0.0},
+    ),
+    (
+        "churn",
+        0.1,
+        "1/month",
+        ASSUMPTION,
+        "share of a firm's customers who shop around each month",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
+        "visibility",
+        0.5,
+        "-",
+        ASSUMPTION,
+        "how much a larger customer base draws new customers",
+        {"ge": 0.0, "le": 0.95},
+    ),
+    ("noise", 0.1, "log-sd", ASSUMPTION, "month-to-month demand noise per firm", {"ge": 0.0}),
+    (
+        "crowding",
+        0.5,
+        "0-1",
+        SIDOARJO + ": many sellers in the same groups",
+        "group spending grows as sellers^(1 − crowding)",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
+        "marketplace_crowding",
+        0.6,
+        "0-1",
+        SIDOARJO,
+        "the same for marketplaces",
+        {"ge": 0.0, "le": 1.0},
+    ),
+)
+
+
+def attractiveness(
+    state, sector_price: np.ndarray, elasticity: float, visibility: float, noise: np.ndarray
+) -> np.ndarray:
+    """a = base^visibility × (price / sector price)^(−elasticity) × noise; 0 for dead firms."""
+    relative_price = state.price / sector_price[state.sector]
+    base = np.maximum(state.customers, 0.0) ** visibility
+    return base * relative_price ** (-elasticity) * noise * state.alive
+
+
+def split(pool_of_firm: np.ndarray, weight: np.ndarray, key: np.ndarray, size: int) -> np.ndarray:
+    """Each firm's part of its ``key`` pool, in proportion to ``weight`` within the key."""
+    total = np.bincount(key, weights=weight, minlength=size)
+    return pool_of_firm * weight / np.maximum(total[key], 1e-12)
+
+
+def group_demand(
+    groups, sellers: np.ndarray, weight: np.ndarray, spend_per_seller: float, crowding: float
+) -> np.ndarray:
+    """Online demand through groups: each group's pool s0·n^(1−crowding) split by weight."""
+    w = weight * sellers
+    n_sellers = groups.T @ sellers.astype(np.float64)
+    pool = spend_per_seller * n_sellers ** (1 - crowding)
+    weight_sum = groups.T @ w
+    per_weight = np.divide(pool, weight_sum, out=np.zeros_like(pool), where=weight_sum > 0)
+    return w * (groups @ per_weight)
+
+
+@variant("market", "attractiveness", default=True)
+def attractiveness_market(
+    model,
+    rng,
+    *,
+    price_elasticity=P.price_elasticity,
+    churn=P.churn,
+    visibility=P.visibility,
+    noise=P.noise,
+    crowding=P.crowding,
+    marketplace_crowding=P.marketplace_crowding,
+):
+    """Churn and win local customers, draw online demand, and sell up to capacity."""
+    s, m = model.state, model.scenario.market
+    shock = np.exp(noise * rng.standard_normal(s.n) - noise**2 / 2)
+    a = attractiveness(s, model.sector_price, price_elasticity, visibility, shock)
+
+    cell = model.cells()
+    n_cells = len(model.local_demand)
+    s.customers *= (1 - churn * (1 - s.loyalty)) * s.alive
+    held = np.bincount(cell, weights=s.customers, minlength=n_cells)
+    floating = np.maximum(model.local_demand - held, 0.0)
+    s.customers += split(floating[cell], a, cell, n_cells)
+
+    online_ok = s.alive & has_signal(s, model.villages)
+    sellers = online_ok & (s.level >= 1)
+    online = group_demand(model.net.groups, sellers, a, m.online_spend_per_seller_idr, crowding)
+    market_sellers = online_ok & (s.level >= 2)
+    n_sector = np.bincount(s.sector, weights=market_sellers, minlength=len(SECTORS))
+    pool = m.marketplace_spend_per_seller_idr * n_sector ** (1 - marketplace_crowding)
+    quality = model.villages.quality[s.village]
+    online += split(
+        pool[s.sector] * market_sellers, a * quality * market_sellers, s.sector, len(SECTORS)
+    )
+
+    s.demand = s.customers + online
+    s.online_demand = online
+    s.sales = np.minimum(s.demand / s.price, s.capacity) * s.alive
+    s.revenue = s.sales * s.price
+    unserved = np.maximum(s.demand - s.revenue, 0.0)
+    s.customers -= unserved * np.divide(
+        s.customers, s.demand, out=np.zeros(s.n), where=s.demand > 0
+    )
+    model.local_demand *= (1 + m.local_growth) ** (1 / 12)

@@ -1,0 +1,72 @@
+"""One run = (resolved scenario, seed) → monthly aggregates and a summary, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.config import Scenario, dump
+from sim.errors import ConfigError
+
+
+@dataclass
+class RunOutput:
+    scenario: Scenario
+    seed: int
+    monthly: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def simulate(scenario: Scenario, seed: int | None = None, progress: bool = False) -> RunOutput:
+    """Build the model, run the scenario's months and collect its outcomes."""
+    from sim.model import MSMEModel
+
+    model = MSMEModel(scenario, seed=seed)
+    model.run(progress=progress)
+    summary = {"seed": model.run_seed, "months": model.month, **model.summary()}
+    return RunOutput(scenario, model.run_seed, model.monthly(), summary)
+
+
+def check_writable(out_dir: Path, file: str = "--out") -> None:
+    """Fail early (before any work) when ``out_dir`` cannot be created or written."""
+    parent = out_dir.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    target = out_dir if out_dir.exists() else parent
+    if (out_dir.exists() and not out_dir.is_dir()) or not target.is_dir():
+        raise ConfigError(file, "--out", f"{out_dir} is not a directory")
+    if not os.access(target, os.W_OK | os.X_OK):
+        raise ConfigError(file, "--out", f"{target} is not writable")
+
+
+def write_run(output: RunOutput, out_dir: str | Path) -> Path:
+    """Write config.yaml, monthly.parquet and summary.json into ``out_dir`` atomically.
+
+    Everything goes to a temporary sibling directory first, which then replaces ``out_dir``
+    by rename, so readers never see a half-written run.
+    """
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        (tmp / "config.yaml").write_text(dump(output.scenario), encoding="utf-8")
+        output.monthly.to_parquet(tmp / "monthly.parquet", index=False)
+        (tmp / "summary.json").write_text(json.dumps(output.summary, indent=2) + "\n")
+        old = None
+        if out_dir.exists():
+            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
