@@ -68,9 +68,17 @@ class MSMEModel(mesa.Model):
     def step(self) -> None:
         """One month: the phases in their fixed order (docs/ODD.md, process overview)."""
         self.start_month()
+        self.apply_rule("governance")
+        self.apply_rule("knowledge_sharing")
         self.apply_rule("digital_adoption")
+        self.apply_rule("partnering")
+        self.apply_rule("bulk_purchasing")
+        self.apply_rule("resource_sharing")
+        self.apply_rule("joint_marketing")
         self.apply_rule("market")
+        self.apply_rule("co_creation")
         self.apply_rule("finance")
+        self.apply_rule("labour")
         self.apply_rule("exit_entry")
         self.record_month()
 
