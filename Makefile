@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/msme-sim run scenarios/baseline.yaml
 
 test: $(STAMP)
+	sh scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n auto -q
 

@@ -115,11 +115,11 @@ def write_results(
     (directory / "runs").mkdir(parents=True, exist_ok=True)
     runs = summary_frame(arms, spend, replications, seed)
     rng = np.random.default_rng(seed + 1)
-    for (arm, rep) in failed:
+    for arm, rep in failed:
         idx = (runs["arm"] == arm) & (runs["replication"] == rep)
         runs.loc[idx, "status"] = "failed"
         runs.loc[idx, "error"] = "ValueError: synthetic failure"
-    for (arm, rep) in missing:
+    for arm, rep in missing:
         runs = runs[~((runs["arm"] == arm) & (runs["replication"] == rep))]
     month = np.arange(1, months + 1)
     ramp = month / months
@@ -131,7 +131,8 @@ def write_results(
         monthly["policy_spend_idr"] = row.policy_spend_idr * ramp
         level2 = monthly["marketplace_share"]
         level1 = monthly["digital_share"] - level2
-        monthly.update(share_level_0=1 - level1 - level2, share_level_1=level1, share_level_2=level2)
+        monthly.update(share_level_0=1 - level1 - level2, share_level_1=level1)
+        monthly["share_level_2"] = level2
         pd.DataFrame(monthly).to_parquet(directory / "runs" / f"{row.run_id}.parquet")
         if firms:
             (directory / "firms").mkdir(exist_ok=True)
