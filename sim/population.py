@@ -101,6 +101,7 @@ def fill_firms(
     state.capacity[rows] = revenue / price * f.capacity_headroom
     state.fixed_cost[rows] = revenue * f.fixed_cost_share
     state.customers[rows] = revenue
+    state.appeal[rows] = revenue
     state.cash[rows] = revenue * f.cash_months
 
 
