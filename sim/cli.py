@@ -77,6 +77,20 @@ def cmd_params(args) -> int:
     return 0
 
 
+def cmd_validate_model(args) -> int:
+    from sim.validation import run_all, write_markdown
+
+    checks = run_all(quick=args.quick)
+    for check in checks:
+        print(
+            f"  {'ok ' if check.passed else 'FAIL'}  {check.name}: {check.value}  "
+            f"(target {check.target})"
+        )
+    out = write_markdown(checks, Path(args.docs))
+    print(f"Written {out}")
+    return 0 if all(c.passed for c in checks) else 1
+
+
 def with_pd_options(fn):
     import pandas as pd
 
@@ -110,6 +124,10 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("params", help="print the default parameter table")
     t.add_argument("--markdown", action="store_true")
     t.set_defaults(func=cmd_params)
+    m = sub.add_parser("validate-model", help="run the validation checks, write docs/validation.md")
+    m.add_argument("--docs", default="docs", help="documentation directory (default docs/)")
+    m.add_argument("--quick", action="store_true", help="smaller runs (a smoke check)")
+    m.set_defaults(func=cmd_validate_model)
     return p
 
 

@@ -52,6 +52,20 @@ def check_writable(out_dir: Path, file: str = "--out") -> None:
         raise ConfigError(file, "--out", f"{target} is not writable") from None
 
 
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def write_run(output: RunOutput, out_dir: str | Path) -> Path:
     """Write config.yaml, monthly.parquet and summary.json into ``out_dir`` atomically.
 
