@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/msme-sim bench --million
 
 validate-model: $(STAMP)
 	$(BIN)/msme-sim validate-model

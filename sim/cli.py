@@ -91,6 +91,18 @@ def cmd_validate_model(args) -> int:
     return 0 if all(c.passed for c in checks) else 1
 
 
+def cmd_bench(args) -> int:
+    import runpy
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_model.py"
+    if not script.is_file():
+        raise ConfigError(str(script), "bench", "benchmarks/ not found: run from a source checkout")
+    bench = runpy.run_path(str(script))
+    out = Path(args.out) if args.out else script.parent
+    bench["run"](quick=args.quick, million=args.million, out=out)
+    return 0
+
+
 def with_pd_options(fn):
     import pandas as pd
 
@@ -128,6 +140,11 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--docs", default="docs", help="documentation directory (default docs/)")
     m.add_argument("--quick", action="store_true", help="smaller runs (a smoke check)")
     m.set_defaults(func=cmd_validate_model)
+    b = sub.add_parser("bench", help="speed and memory benchmarks (writes benchmarks/RESULTS.md)")
+    b.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    b.add_argument("--million", action="store_true", help="also run 1,000,000 firms × 120 months")
+    b.add_argument("--out", help="where to write RESULTS.md (default benchmarks/)")
+    b.set_defaults(func=cmd_bench)
     return p
 
 

@@ -28,3 +28,5 @@ def test_quick_benchmark_writes_results(tmp_path):
     assert list(frame["firms"]) == [1000, 2000]
     assert (frame["ratio"] > 0).all()
     assert "Boltzmann" in (tmp_path / "RESULTS.md").read_text()
+    memory = pd.read_csv(tmp_path / "results-memory.csv")
+    assert (memory["model_kb_per_firm"] > 0).all()
