@@ -103,6 +103,14 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    from sim.docs import write_docs
+
+    for path in write_docs(Path(args.docs)):
+        print(f"Written {path}")
+    return 0
+
+
 def with_pd_options(fn):
     import pandas as pd
 
@@ -145,6 +153,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--million", action="store_true", help="also run 1,000,000 firms × 120 months")
     b.add_argument("--out", help="where to write RESULTS.md (default benchmarks/)")
     b.set_defaults(func=cmd_bench)
+    d = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")
+    d.add_argument("--docs", default="docs")
+    d.set_defaults(func=cmd_docs)
     return p
 
 

@@ -25,6 +25,11 @@ def test_every_scenario_number_is_in_the_table_with_its_default():
         assert TABLE[path].default == default
 
 
+def test_sector_shares_come_from_the_table():
+    shares = Scenario().firms.sector_shares
+    assert shares == {k: TABLE[f"firms.sector_shares.{k}"].default for k in shares}
+
+
 def test_every_builtin_rule_parameter_is_in_the_table():
     for mech in MECHANISMS.values():
         for name, fn in mech.variants.items():
