@@ -61,8 +61,11 @@ def scenarios_reference() -> str:
     from sim.interventions import POLICIES, SHOCKS
     from sim.rules import MECHANISMS
 
+    def builtin(variants):  # leave out variants registered by plugins or tests
+        return sorted(n for n, fn in variants.items() if fn.__module__.startswith("sim."))
+
     mechanisms = "\n".join(
-        f"| `{m.name}` | {', '.join(f'`{v}`' for v in sorted(m.variants))} | `{m.default}` |"
+        f"| `{m.name}` | {', '.join(f'`{v}`' for v in builtin(m.variants))} | `{m.default}` |"
         for m in sorted(MECHANISMS.values(), key=lambda m: m.name)
     )
     return f"""# Scenario file reference
