@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench validate-model update-baseline clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/msme-sim bench --million
+
+validate-model: $(STAMP)
+	$(BIN)/msme-sim validate-model
+
+update-baseline: $(STAMP)
+	$(BIN)/python scripts/update_baseline.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

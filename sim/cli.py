@@ -77,6 +77,40 @@ def cmd_params(args) -> int:
     return 0
 
 
+def cmd_validate_model(args) -> int:
+    from sim.validation import run_all, write_markdown
+
+    checks = run_all(quick=args.quick)
+    for check in checks:
+        print(
+            f"  {'ok ' if check.passed else 'FAIL'}  {check.name}: {check.value}  "
+            f"(target {check.target})"
+        )
+    out = write_markdown(checks, Path(args.docs))
+    print(f"Written {out}")
+    return 0 if all(c.passed for c in checks) else 1
+
+
+def cmd_bench(args) -> int:
+    import runpy
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_model.py"
+    if not script.is_file():
+        raise ConfigError(str(script), "bench", "benchmarks/ not found: run from a source checkout")
+    bench = runpy.run_path(str(script))
+    out = Path(args.out) if args.out else script.parent
+    bench["run"](quick=args.quick, million=args.million, out=out)
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from sim.docs import write_docs
+
+    for path in write_docs(Path(args.docs)):
+        print(f"Written {path}")
+    return 0
+
+
 def with_pd_options(fn):
     import pandas as pd
 
@@ -110,6 +144,18 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("params", help="print the default parameter table")
     t.add_argument("--markdown", action="store_true")
     t.set_defaults(func=cmd_params)
+    m = sub.add_parser("validate-model", help="run the validation checks, write docs/validation.md")
+    m.add_argument("--docs", default="docs", help="documentation directory (default docs/)")
+    m.add_argument("--quick", action="store_true", help="smaller runs (a smoke check)")
+    m.set_defaults(func=cmd_validate_model)
+    b = sub.add_parser("bench", help="speed and memory benchmarks (writes benchmarks/RESULTS.md)")
+    b.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    b.add_argument("--million", action="store_true", help="also run 1,000,000 firms × 120 months")
+    b.add_argument("--out", help="where to write RESULTS.md (default benchmarks/)")
+    b.set_defaults(func=cmd_bench)
+    d = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")
+    d.add_argument("--docs", default="docs")
+    d.set_defaults(func=cmd_docs)
     return p
 
 

@@ -48,7 +48,7 @@ class Firms(Section):
     sector_shares: dict[str, float] = Field(
         default_factory=lambda: dict(SECTOR_SHARES),
         description="share of firms per sector (food, fashion, craft, retail, services); "
-        "source: BPS Sensus Ekonomi / KemenKopUKM sector mix, rounded (assumption)",
+        "defaults and sources: firms.sector_shares.<sector> in the parameter table",
     )
     revenue_mean_idr: float = P("firms.revenue_mean_idr")
     revenue_sigma: float = P("firms.revenue_sigma")
@@ -67,7 +67,7 @@ class Firms(Section):
 
 
 SECTORS = ("food", "fashion", "craft", "retail", "services")
-SECTOR_SHARES = {"food": 0.40, "fashion": 0.12, "craft": 0.08, "retail": 0.28, "services": 0.12}
+SECTOR_SHARES = {s: TABLE[f"firms.sector_shares.{s}"].default for s in SECTORS}
 
 
 class Connectivity(Section):

@@ -69,6 +69,24 @@ _ROWS = [
         "share of small firms (rest: medium)",
         **SHARE,
     ),
+    *[
+        _p(
+            f"firms.sector_shares.{sector}",
+            share,
+            "share",
+            "BPS Sensus Ekonomi 2016 / KemenKopUKM sector mix of MSMEs, rounded "
+            "(assumption for the grouping)",
+            f"share of firms in the {sector} sector",
+            **SHARE,
+        )
+        for sector, share in (
+            ("food", 0.40),
+            ("fashion", 0.12),
+            ("craft", 0.08),
+            ("retail", 0.28),
+            ("services", 0.12),
+        )
+    ],
     _p(
         "firms.revenue_mean_idr",
         6.3e6,

@@ -31,6 +31,7 @@ def _beta(mean: float, spread: float, size: int, rng: np.random.Generator) -> np
     """Beta draws with the given mean and standard deviation (degenerate when spread is 0)."""
     if spread <= 0 or mean <= 0 or mean >= 1:
         return np.full(size, mean)
+    mean = min(max(mean, 1e-6), 1 - 1e-6)
     var = min(spread**2, mean * (1 - mean) * 0.99)
     k = mean * (1 - mean) / var - 1
     return rng.beta(mean * k, (1 - mean) * k, size=size)
@@ -100,7 +101,7 @@ def fill_firms(
     state.capacity[rows] = revenue / price * f.capacity_headroom
     state.fixed_cost[rows] = revenue * f.fixed_cost_share
     state.customers[rows] = revenue
-    state.revenue[rows] = revenue
+    state.appeal[rows] = revenue
     state.cash[rows] = revenue * f.cash_months
 
 

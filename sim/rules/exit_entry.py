@@ -32,7 +32,7 @@ P = rule_table(
         "closures for non-business reasons",
         {"ge": 0.0, "le": 1.0},
     ),
-    ("entry_rate", 0.06, "1/year", ASSUMPTION, "new firms per living firm", {"ge": 0.0}),
+    ("entry_rate", 0.08, "1/year", ASSUMPTION, "new firms per living firm", {"ge": 0.0}),
 )
 
 

@@ -3,7 +3,8 @@
 Assumption: a firm's local customers (its customer base, Rp/month of spending) mostly stay; each
 month a share ``churn`` of them, less for loyal customers, leaves and joins the cell's floating
 spending (the village×sector market minus what loyal bases hold). Floating spending is won in
-proportion to attractiveness a = base^visibility × (price / sector price)^(−elasticity) × noise.
+proportion to attractiveness a = appeal^(1−v) × base^v × (price / sector price)^(−elasticity) ×
+noise, where appeal is the firm's lasting draw (its initial sales) and v = ``visibility``.
 Online, each WhatsApp group attracts spending s0 · n^(1−crowding) from outside the village when n
 of its members sell there (level ≥ 1, with signal), split by attractiveness; so the total grows
 with sellers but each seller's share falls as the group fills (crowding, Sidoarjo study,
@@ -69,9 +70,13 @@ P = rule_table(
 def attractiveness(
     state, sector_price: np.ndarray, elasticity: float, visibility: float, noise: np.ndarray
 ) -> np.ndarray:
-    """a = base^visibility × (price / sector price)^(−elasticity) × noise; 0 for dead firms."""
+    """a = appeal^(1−v) × base^v × (price / sector price)^(−elasticity) × noise; 0 if dead.
+
+    ``appeal`` is the firm's lasting draw (product, location); in the long run a firm's customer
+    base settles in proportion to it, so churn does not erase firm-size differences.
+    """
     relative_price = state.price / sector_price[state.sector]
-    base = np.maximum(state.customers, 0.0) ** visibility
+    base = np.maximum(state.customers, 0.0) ** visibility * state.appeal ** (1 - visibility)
     return base * relative_price ** (-elasticity) * noise * state.alive
 
 

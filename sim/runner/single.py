@@ -35,15 +35,35 @@ def simulate(scenario: Scenario, seed: int | None = None, progress: bool = False
 
 
 def check_writable(out_dir: Path, file: str = "--out") -> None:
-    """Fail early (before any work) when ``out_dir`` cannot be created or written."""
-    parent = out_dir.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    target = out_dir if out_dir.exists() else parent
-    if (out_dir.exists() and not out_dir.is_dir()) or not target.is_dir():
-        raise ConfigError(file, "--out", f"{out_dir} is not a directory")
-    if not os.access(target, os.W_OK | os.X_OK):
-        raise ConfigError(file, "--out", f"{target} is not writable")
+    """Fail early (before any work) when ``out_dir`` cannot be created or written.
+
+    Probes by creating (and removing) a temporary file in the nearest existing ancestor.
+    """
+    out_dir = Path(out_dir)
+    target = out_dir
+    while not target.exists() and target != target.parent:
+        target = target.parent
+    if not target.is_dir():
+        raise ConfigError(file, "--out", f"{target} is not a directory")
+    try:
+        with tempfile.TemporaryFile(dir=target):
+            pass
+    except OSError:
+        raise ConfigError(file, "--out", f"{target} is not writable") from None
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def write_run(output: RunOutput, out_dir: str | Path) -> Path:
