@@ -4,9 +4,7 @@ Playwright's own browser download is never used (``playwright install`` needs th
 ``scripts/ensure-chromium.sh`` installs the Debian package instead. Without Chromium the tests
 that use :func:`chromium_page` fail under CI (``CI=true``) and are skipped elsewhere.
 
-Usage in a test module::
-
-    from browser import chromium_page  # noqa: F401  (pytest fixture)
+The ``chromium_page`` fixture is exported by ``tests/conftest.py``::
 
     def test_page(chromium_page):
         chromium_page.goto(url)

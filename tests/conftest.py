@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browser import chromium_page  # noqa: F401  (headless Chromium page fixture)
 
 from sim.cli import main
 from sim.config import scenario_from_dict

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from browser import chromium_page  # noqa: F401  (pytest fixture)
 from results_fixture import DEFAULT_ARMS, write_results
 
 from sim.report import write_report
 
 
-def test_report_opens_offline_without_errors(tmp_path, chromium_page):  # noqa: F811
+def test_report_opens_offline_without_errors(tmp_path, chromium_page):
     path = write_report(write_results(tmp_path / "batch", replications=8, months=12))
     chromium_page.goto(path.as_uri(), wait_until="load")
     images = chromium_page.evaluate(
