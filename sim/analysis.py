@@ -582,10 +582,14 @@ def _read_columns(paths: list[str], columns) -> pd.DataFrame:
     return dataset.to_table(columns=present).to_pandas()
 
 
-def monthly_bands(directory, runs, metrics, *, arms=None, quantiles=(0.05, 0.5, 0.95)):
+def monthly_bands(directory, runs, metrics=None, *, arms=None, quantiles=(0.05, 0.5, 0.95)):
     """:func:`bands` computed from ``runs/<run_id>.parquet``, reading one arm at a time and only
-    the ``month`` and ``metrics`` columns, so memory stays bounded for very large batches."""
+    the ``month`` and ``metrics`` columns (default: every monthly column), so memory stays
+    bounded for very large batches."""
     files = _run_files(directory, runs, "runs")
+    if metrics is None and files:
+        names = pq.read_schema(next(iter(files.values()))[0]).names
+        metrics = [n for n in names if n != "month"]
     frames = []
     for arm in arms or list(files):
         if arm not in files:

@@ -285,7 +285,8 @@ def _policy_text(policy: dict) -> str:
     for key, value in policy.items():
         if key == "use":
             continue
-        shown = an.rupiah(float(value)) if key.endswith("_idr") else value
+        numeric = key.endswith("_idr") and isinstance(value, int | float)
+        shown = an.rupiah(float(value)) if numeric else value
         parts.append(f"{key} {shown}")
     return f"{name} ({', '.join(parts)})" if parts else str(name)
 

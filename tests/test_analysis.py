@@ -218,6 +218,9 @@ def test_monthly_bands_read_from_files_match_a_direct_read(tmp_path):
     assert mine["median"].to_numpy() == pytest.approx(direct.to_numpy())
     assert set(mine["n"]) == {5}
     assert set(got["arm"]) == set(runs["arm"])
+    every = an.monthly_bands(tmp_path, runs, arms=["baseline"])
+    assert {"survival_rate", "share_level_2", "policy_spend_idr"} <= set(every["metric"])
+    assert set(every["arm"]) == {"baseline"}
 
 
 def test_read_runs_selects_columns_and_reports_missing_files(tmp_path):

@@ -159,3 +159,21 @@ def test_report_command_prints_the_path_or_one_error_line(tmp_path, capsys):
     assert report_command(tmp_path / "ok") == 0
     out, _ = capsys.readouterr()
     assert out.strip() == str(tmp_path / "ok" / "report.html")
+
+
+def test_lower_is_better_main_outcome_and_no_spend_column(tmp_path):
+    write_results(tmp_path, replications=6, months=4, firms=False)
+    runs = pd.read_parquet(tmp_path / "runs.parquet").drop(columns=["policy_spend_idr"])
+    runs.to_parquet(tmp_path / "runs.parquet")
+    exp = (
+        (tmp_path / "experiment.yaml")
+        .read_text()
+        .replace("outcome: survival_rate", "outcome: gini_income")
+    )
+    (tmp_path / "experiment.yaml").write_text(exp)
+    text = write_report(tmp_path).read_text(encoding="utf-8")
+    page = Tables()
+    page.feed(text)
+    assert page.rows["ranking"][0] == "data_subsidy"  # the synthetic -0.01 Gini arm
+    assert "data_subsidy lowered income inequality (Gini) by 0.0" in text
+    assert "No policy spending was recorded" in text
