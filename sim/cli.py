@@ -103,6 +103,12 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from sim.report import report_command
+
+    return report_command(args.dir)
+
+
 def cmd_docs(args) -> int:
     from sim.docs import write_docs
 
@@ -153,6 +159,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--million", action="store_true", help="also run 1,000,000 firms × 120 months")
     b.add_argument("--out", help="where to write RESULTS.md (default benchmarks/)")
     b.set_defaults(func=cmd_bench)
+    rp = sub.add_parser("report", help="write DIR/report.html and DIR/effects.csv for a batch")
+    rp.add_argument("dir", help="a batch results directory, e.g. results/demo")
+    rp.set_defaults(func=cmd_report)
+
     d = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")
     d.add_argument("--docs", default="docs")
     d.set_defaults(func=cmd_docs)
