@@ -106,14 +106,25 @@ def cmd_bench(args) -> int:
 def cmd_batch(args) -> int:
     from sim.runner.batch import run_batch
 
-    result = run_batch(args.experiment, executor=args.executor, workers=args.workers,
-                       scheduler=args.scheduler, out=args.out, retry_failed=args.retry_failed,
-                       force=args.force)
-    print(f"{result.out}: {result.total} runs ({result.done} run now, {result.skipped} already "
-          f"finished, {result.failed} failed) → {result.out / 'runs.parquet'}")
+    result = run_batch(
+        args.experiment,
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        out=args.out,
+        retry_failed=args.retry_failed,
+        force=args.force,
+    )
+    print(
+        f"{result.out}: {result.total} runs ({result.done} run now, {result.skipped} already "
+        f"finished, {result.failed} failed) → {result.out / 'runs.parquet'}"
+    )
     if result.failed:
-        print(f"error: {result.failed} run(s) failed; tracebacks in {result.out / 'failed'}/, "
-              "rerun with --retry-failed", file=sys.stderr)
+        print(
+            f"error: {result.failed} run(s) failed; tracebacks in {result.out / 'failed'}/, "
+            "rerun with --retry-failed",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -69,9 +69,13 @@ class Store:
             if old.get("fingerprint") != fingerprint:
                 if not force:
                     self.release()
-                    raise ConfigError(file, "--out", f"{self.root} holds results of a different "
-                                      "experiment (or an edited one); use --force to replace them "
-                                      "or --out NEW_DIR")
+                    raise ConfigError(
+                        file,
+                        "--out",
+                        f"{self.root} holds results of a different "
+                        "experiment (or an edited one); use --force to replace them "
+                        "or --out NEW_DIR",
+                    )
                 for sub in (self.runs_dir, self.failed_dir):
                     shutil.rmtree(sub, ignore_errors=True)
                 (self.root / "runs.parquet").unlink(missing_ok=True)
@@ -89,8 +93,9 @@ class Store:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
-            raise ConfigError(file, "--out", f"{self.root} is in use by another batch "
-                              "(wait for it to finish)") from None
+            raise ConfigError(
+                file, "--out", f"{self.root} is in use by another batch (wait for it to finish)"
+            ) from None
         self._lock_handle = handle
 
     def release(self) -> None:
@@ -119,8 +124,13 @@ class Store:
         return frame
 
 
-def write_run_files(root: Path, run_id: str, monthly: pd.DataFrame, record: dict[str, Any],
-                    traceback_text: str | None = None) -> None:
+def write_run_files(
+    root: Path,
+    run_id: str,
+    monthly: pd.DataFrame,
+    record: dict[str, Any],
+    traceback_text: str | None = None,
+) -> None:
     """A worker's output: monthly parquet (if any), traceback (if failed), then the record."""
     runs_dir = root / "runs"
     if monthly is not None:
@@ -129,5 +139,6 @@ def write_run_files(root: Path, run_id: str, monthly: pd.DataFrame, record: dict
         atomic_write_bytes(root / "failed" / f"{run_id}.txt", traceback_text.encode())
     else:
         (root / "failed" / f"{run_id}.txt").unlink(missing_ok=True)
-    atomic_write_bytes(runs_dir / f"{run_id}.json",
-                       json.dumps(record, sort_keys=True, default=str).encode())
+    atomic_write_bytes(
+        runs_dir / f"{run_id}.json", json.dumps(record, sort_keys=True, default=str).encode()
+    )

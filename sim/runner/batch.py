@@ -43,15 +43,24 @@ def execute(task: Task) -> tuple[str, str]:
     from sim.runner.single import simulate
 
     spec, root = task.spec, Path(task.root)
-    record = {"run_id": spec.run_id, "arm": spec.arm, "replication": spec.replication,
-              "seed": spec.seed, **spec.point, "version": __version__,
-              "config_hash": spec.run_id.rsplit("-", 1)[-1]}
+    record = {
+        "run_id": spec.run_id,
+        "arm": spec.arm,
+        "replication": spec.replication,
+        "seed": spec.seed,
+        **spec.point,
+        "version": __version__,
+        "config_hash": spec.run_id.rsplit("-", 1)[-1],
+    }
     start = time.perf_counter()
     try:
         output = simulate(scenario_from_dict(spec.scenario, "<run>"), seed=spec.seed)
     except Exception as exc:  # a failing run is recorded, the batch goes on
-        record.update(status="failed", error=f"{type(exc).__name__}: {exc}".splitlines()[0],
-                      duration_s=time.perf_counter() - start)
+        record.update(
+            status="failed",
+            error=f"{type(exc).__name__}: {exc}".splitlines()[0],
+            duration_s=time.perf_counter() - start,
+        )
         write_run_files(root, spec.run_id, None, record, traceback.format_exc())
         return spec.run_id, "failed"
     summary = {k: v for k, v in output.summary.items() if k not in ("seed",)}
@@ -81,12 +90,14 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None):
     if scheduler:
         client, cluster = Client(scheduler), None
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
     try:
-        yield from _bounded(lambda fn, t: client.submit(fn, t, pure=False), tasks, 2 * workers,
-                            dask_wait)
+        yield from _bounded(
+            lambda fn, t: client.submit(fn, t, pure=False), tasks, 2 * workers, dask_wait
+        )
     finally:
         client.close()
         if cluster is not None:
@@ -150,22 +161,34 @@ def prepare(path: str | Path, out: str | Path | None = None) -> tuple[dict, list
     return resolved_experiment(exp, path), specs, root
 
 
-def run_batch(path: str | Path, executor: str = "processes", workers: int | None = None,
-              scheduler: str | None = None, out: str | Path | None = None,
-              retry_failed: bool = False, force: bool = False,
-              progress: bool | None = None) -> BatchResult:
+def run_batch(
+    path: str | Path,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    retry_failed: bool = False,
+    force: bool = False,
+    progress: bool | None = None,
+) -> BatchResult:
     """Run every missing run of the experiment at ``path``; see ``msme-sim batch --help``."""
     if executor not in EXECUTORS:
-        raise ConfigError(str(path), "--executor", f"unknown executor {executor!r} "
-                          f"(available: {', '.join(EXECUTORS)})")
+        raise ConfigError(
+            str(path),
+            "--executor",
+            f"unknown executor {executor!r} (available: {', '.join(EXECUTORS)})",
+        )
     experiment, specs, root = prepare(path, out)
     fingerprint = hashlib.sha256(json.dumps(sorted(s.run_id for s in specs)).encode()).hexdigest()
     store = Store(root)
     store.open(experiment, fingerprint, force, str(path))
     try:
         records = store.records()
-        todo = [s for s in specs if s.run_id not in records
-                or (retry_failed and records[s.run_id]["status"] == "failed")]
+        todo = [
+            s
+            for s in specs
+            if s.run_id not in records or (retry_failed and records[s.run_id]["status"] == "failed")
+        ]
         workers = workers or os.cpu_count() or 1
         tasks = [Task(str(root), spec) for spec in todo]
         done = failed = 0
@@ -207,8 +230,12 @@ class _Progress:
             self.last = now
             rate = count / max(now - self.start, 1e-9)
             eta = (self.total - count) / rate if rate > 0 else float("nan")
-            print(f"{self.name}: {count}/{self.total} runs ({done} done, {failed} failed), "
-                  f"{rate:.2f} runs/s, ETA {eta:.0f} s", file=sys.stderr, flush=True)
+            print(
+                f"{self.name}: {count}/{self.total} runs ({done} done, {failed} failed), "
+                f"{rate:.2f} runs/s, ETA {eta:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def __exit__(self, *exc):
         if self.bar is not None:
@@ -218,4 +245,3 @@ class _Progress:
 def run_experiment(path: str | Path, executor: str = "processes", **options: Any) -> BatchResult:
     """Python API: run (or resume) an experiment and return a handle on its results."""
     return run_batch(path, executor=executor, **options)
-

@@ -112,10 +112,13 @@ def design_points(exp: Experiment) -> list[dict[str, Any]]:
 def _sweep_points(sweep: Sweep, seed: int) -> list[dict[str, Any]]:
     names = list(sweep.parameters)
     if sweep.method == "grid":
-        axes = [r.values if r.values is not None else
-                list(np.linspace(r.low, r.high, sweep.samples)) for r in sweep.parameters.values()]
-        return [_typed(dict(zip(names, combo)), sweep.parameters)
-                for combo in itertools.product(*axes)]
+        axes = [
+            r.values if r.values is not None else list(np.linspace(r.low, r.high, sweep.samples))
+            for r in sweep.parameters.values()
+        ]
+        return [
+            _typed(dict(zip(names, combo)), sweep.parameters) for combo in itertools.product(*axes)
+        ]
     from scipy.stats import qmc
 
     unit = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(seed)).random(sweep.samples)
@@ -134,8 +137,11 @@ def _sweep_points(sweep: Sweep, seed: int) -> list[dict[str, Any]]:
 
 def salib_problem(sens: Sensitivity) -> dict[str, Any]:
     names = list(sens.parameters)
-    return {"num_vars": len(names), "names": names,
-            "bounds": [[sens.parameters[n].low, sens.parameters[n].high] for n in names]}
+    return {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[sens.parameters[n].low, sens.parameters[n].high] for n in names],
+    }
 
 
 def _sensitivity_points(sens: Sensitivity, seed: int) -> list[dict[str, Any]]:
@@ -168,8 +174,9 @@ def _typed(point: dict[str, Any], ranges: dict[str, Range]) -> dict[str, Any]:
 
 
 def run_id(arm: str, replication: int, scenario: dict[str, Any], seed: int) -> str:
-    digest = hashlib.sha256(json.dumps({"scenario": scenario, "seed": seed}, sort_keys=True,
-                                       default=str).encode()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps({"scenario": scenario, "seed": seed}, sort_keys=True, default=str).encode()
+    ).hexdigest()
     return f"{arm}-r{replication:03d}-{digest[:10]}"
 
 
@@ -214,24 +221,33 @@ def expand(exp: Experiment, file: str | Path) -> list[RunSpec]:
             resolved = scenario.model_dump(mode="json")
             for r in range(exp.replications):
                 seed = replication_seed(exp.seed, r)
-                specs.append(RunSpec(run_id(arm.name, r, resolved, seed), arm.name, r, seed,
-                                     point, resolved))
+                specs.append(
+                    RunSpec(run_id(arm.name, r, resolved, seed), arm.name, r, seed, point, resolved)
+                )
     return specs
 
 
-def _locate(err: ConfigError, file: str, exp: Experiment, arm_index: int,
-            point: dict[str, Any], base_policies: int) -> ConfigError:
+def _locate(
+    err: ConfigError,
+    file: str,
+    exp: Experiment,
+    arm_index: int,
+    point: dict[str, Any],
+    base_policies: int,
+) -> ConfigError:
     """Re-express a scenario error at the experiment option that caused it."""
     path = err.path
     arm = exp.arms[arm_index]
-    for prefix, overrides in ((f"arms.{arm_index}.set", arm.set),
-                              ("sweep.parameters" if exp.sweep else "sensitivity.parameters",
-                               point), ("set", exp.set)):
+    for prefix, overrides in (
+        (f"arms.{arm_index}.set", arm.set),
+        ("sweep.parameters" if exp.sweep else "sensitivity.parameters", point),
+        ("set", exp.set),
+    ):
         for key in overrides:
             if path == key or path.startswith(key + "."):
                 return ConfigError(file, f"{prefix}.{path}", err.message)
     if path.startswith("policies."):
-        index, _, rest = path[len("policies."):].partition(".")
+        index, _, rest = path[len("policies.") :].partition(".")
         if index.isdigit() and int(index) >= base_policies:
             where = f"arms.{arm_index}.policies.{int(index) - base_policies}"
             return ConfigError(file, f"{where}.{rest}" if rest else where, err.message)
