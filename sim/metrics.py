@@ -124,3 +124,97 @@ def exits(m):
 @metric("policy_spend_idr", "cumulative policy spending, Rp")
 def policy_spend(m):
     return float(m.policy_spend_idr)
+
+
+# --- collaboration mechanisms ---------------------------------------------------------------------
+
+
+@metric("pooling_participation", "share of living firms buying through a group pool")
+def pooling_participation(m):
+    return _mean(m.state.pooling, m.state.alive)
+
+
+@metric("mean_unit_input_cost_idr", "mean input cost per unit paid by living firms, Rp")
+def mean_unit_input_cost(m):
+    return _mean(m.state.unit_cost, m.state.alive)
+
+
+@metric("mean_input_cost_ratio", "mean unit input cost relative to list price (1 = no saving)")
+def mean_input_cost_ratio(m):
+    s = m.state
+    return _mean(s.unit_cost / np.maximum(s.base_unit_cost, 1e-12), s.alive)
+
+
+@metric("partnerships_active", "partnerships between living firms")
+def partnerships_active(m):
+    s = m.state
+    return float((s.alive & (s.partner >= 0)).sum() / 2)
+
+
+@metric("partnerships_new_total", "partnerships formed since the start")
+def partnerships_new_total(m):
+    return float(getattr(m, "partnerships_new_total", 0))
+
+
+@metric("mean_partnership_profit_idr", "mean monthly profit effect per partnered firm, Rp")
+def mean_partnership_profit(m):
+    s = m.state
+    return _mean(s.partner_gain, s.alive & (s.partner >= 0))
+
+
+@metric("shared_facility_users", "firms using a shared village facility")
+def shared_facility_users(m):
+    return float((m.state.facility_user & m.state.alive).sum())
+
+
+@metric("joint_promotion_share", "share of living firms promoting jointly in their group")
+def joint_promotion_share(m):
+    return _mean(m.state.joint_promo, m.state.alive)
+
+
+@metric("mean_trust", "mean trust of living firms (0-1)")
+def mean_trust(m):
+    return _mean(m.state.trust, m.state.alive)
+
+
+@metric("mean_information_sharing", "mean information-sharing indicator of villages (0-1)")
+def mean_information_sharing(m):
+    governance = getattr(m, "governance", None)
+    if governance is None:
+        return 0.0
+    from sim.rules.governance import INFO
+
+    return float(governance[:, INFO].mean())
+
+
+@metric("mean_knowledge", "mean business knowledge of living firms (0-1)")
+def mean_knowledge(m):
+    return _mean(m.state.knowledge, m.state.alive)
+
+
+@metric("cross_cluster_weak_share", "share of knowledge crossing clusters that came over weak ties")
+def cross_cluster_weak_share(m):
+    flow = getattr(m, "knowledge_flow", None)
+    total = flow["cross_weak"] + flow["cross_strong"] if flow else 0.0
+    return float(flow["cross_weak"] / total) if total > 0 else 0.0
+
+
+@metric("cocreation_share", "share of living firms co-creating with customers")
+def cocreation_share(m):
+    return _mean(m.state.cocreating, m.state.alive)
+
+
+@metric("mean_customer_loyalty", "mean customer loyalty of living firms (0-1)")
+def mean_customer_loyalty(m):
+    return _mean(m.state.loyalty, m.state.alive)
+
+
+@metric("skilled_workers", "skilled workers in living craft firms")
+def skilled_workers(m):
+    return float((m.state.skilled * m.state.alive).sum())
+
+
+@metric("craft_output_idr", "monthly revenue of living craft firms, Rp")
+def craft_output(m):
+    s = m.state
+    return float((s.revenue * (s.alive & (s.sector == 2))).sum())

@@ -19,7 +19,7 @@ from sim import network
 from sim.config import SECTORS, Scenario, scenario_from_dict
 from sim.metrics import METRICS
 from sim.population import SECTOR_PRICE_IDR, fill_firms, make_villages
-from sim.rules import bind
+from sim.rules import bind, setup_all
 from sim.state import Firm, FirmState
 
 
@@ -41,6 +41,10 @@ class MSMEModel(mesa.Model):
         self._streams: dict[str, np.random.Generator] = {}
         self.month = 0
         self.policy_spend_idr = 0.0
+        self.input_price_factor = 1.0  # shocks raise it
+        self.coordination_factor = None  # per village, set by governance (None: 1 everywhere)
+        self.group_boost = None  # per group, set by joint marketing (None: 1 everywhere)
+        self.joint_spillover = 0.0
         self.entries_this_month = self.exits_this_month = 0
 
         rng = self.stream("population")
@@ -61,6 +65,7 @@ class MSMEModel(mesa.Model):
             self.cells(), weights=self.state.customers, minlength=self.villages.count * len(SECTORS)
         )
         self.rules = bind(scenario.rules)
+        setup_all(self)
         self.views: list[Firm | None] = [Firm(self, row) for row in range(n)]
         self.history = {name: np.full(scenario.months, np.nan) for name in METRICS}
 
@@ -74,17 +79,18 @@ class MSMEModel(mesa.Model):
         self.apply_rule("partnering")
         self.apply_rule("bulk_purchasing")
         self.apply_rule("resource_sharing")
+        self.apply_rule("labour")
         self.apply_rule("joint_marketing")
         self.apply_rule("market")
         self.apply_rule("co_creation")
         self.apply_rule("finance")
-        self.apply_rule("labour")
         self.apply_rule("exit_entry")
         self.record_month()
 
     def start_month(self) -> None:
         s = self.state
         s.extra_cost = 0.0
+        s.unit_cost = s.base_unit_cost * self.input_price_factor
         s.age_months += s.alive
         self.entries_this_month = self.exits_this_month = 0
 

@@ -97,8 +97,12 @@ def fill_firms(
     state.has_device[rows] = (level > 0) | (rng.random(k) < f.device_share)
     state.signal_draw[rows] = rng.random(k)
     state.price[rows] = price
-    state.unit_cost[rows] = price * f.input_cost_share
-    state.capacity[rows] = revenue / price * f.capacity_headroom
+    state.unit_cost[rows] = state.base_unit_cost[rows] = price * f.input_cost_share
+    state.capacity[rows] = state.base_capacity[rows] = revenue / price * f.capacity_headroom
+    state.knowledge[rows] = rng.beta(2, 3, size=k)
+    state.skill_production[rows] = rng.random(k)
+    state.skill_marketing[rows] = rng.random(k)
+    state.partner[rows] = -1
     state.fixed_cost[rows] = revenue * f.fixed_cost_share
     state.customers[rows] = revenue
     state.appeal[rows] = revenue

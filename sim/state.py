@@ -50,6 +50,25 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "new_loan": ("float64", "loan received this month, Rp"),
     "repayment": ("float64", "principal repaid this month, Rp"),
     "loss_streak": ("int16", "consecutive months with a loss"),
+    "base_unit_cost": ("float64", "input cost at list prices, Rp/unit"),
+    "base_capacity": ("float64", "capacity without labour limits, units/month"),
+    # collaboration mechanisms (sim/rules/): knowledge, partners, pools, facilities, marketing,
+    # co-creation, labour
+    "knowledge": ("float64", "business knowledge, 0-1 (lowers unit cost)"),
+    "skill_production": ("float64", "production capability, 0-1"),
+    "skill_marketing": ("float64", "marketing capability, 0-1"),
+    "partner": ("int32", "row of the current partner, -1 for none"),
+    "partner_fit": ("float64", "match quality of the partnership, -1..1"),
+    "partner_gain": ("float64", "profit effect of the partnership this month, Rp"),
+    "partner_gain_total": ("float64", "profit effect since the partnership began, Rp"),
+    "pooling": ("bool", "buys inputs through a group pool this month"),
+    "facility_user": ("bool", "uses the village's shared facility this month"),
+    "joint_promo": ("bool", "takes part in joint promotion this month"),
+    "platform_demand": ("float64", "demand from the regional platform this month, Rp"),
+    "cocreating": ("bool", "involves customers in product design"),
+    "extra_orders": ("float64", "orders from co-creation and carried deliveries, Rp (next sale)"),
+    "skilled": ("float64", "skilled workers"),
+    "skilled_age": ("float64", "mean age of skilled workers, years"),
 }
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import chromium_page  # noqa: F401  (headless Chromium page fixture)
 
 from sim.cli import main
 from sim.config import scenario_from_dict
+from tests.browser import chromium_page  # noqa: F401  (headless Chromium page fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

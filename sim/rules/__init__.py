@@ -136,6 +136,16 @@ def bind(rules: Mapping[str, Mapping[str, Any]]) -> dict[str, Callable | None]:
     return bound
 
 
+def setup_all(model) -> None:
+    """Call ``setup(model, rng)`` of every enabled mechanism whose module defines one."""
+    for name, spec in model.scenario.rules.items():
+        if spec["enabled"]:
+            fn = MECHANISMS[name].variants[spec["use"]]
+            setup = getattr(sys.modules.get(fn.__module__), "setup", None)
+            if setup is not None:
+                setup(model, model.stream(f"{name}.setup"))
+
+
 def load_plugins(paths: list[str], file: str) -> list[str]:
     """Import student rule files named in a scenario's ``plugins:``; return absolute paths."""
     out = []
@@ -159,4 +169,17 @@ def load_plugins(paths: list[str], file: str) -> list[str]:
 
 
 # Built-in mechanisms register themselves on import, in model phase order.
-from sim.rules import digital_adoption, exit_entry, finance, market  # noqa: E402, F401
+from sim.rules import (  # noqa: E402, F401
+    bulk_purchasing,
+    co_creation,
+    digital_adoption,
+    exit_entry,
+    finance,
+    governance,
+    joint_marketing,
+    knowledge_sharing,
+    labour,
+    market,
+    partnering,
+    resource_sharing,
+)

@@ -87,15 +87,45 @@ def split(pool_of_firm: np.ndarray, weight: np.ndarray, key: np.ndarray, size: i
 
 
 def group_demand(
-    groups, sellers: np.ndarray, weight: np.ndarray, spend_per_seller: float, crowding: float
+    groups,
+    sellers: np.ndarray,
+    weight: np.ndarray,
+    spend_per_seller: float,
+    crowding: float,
+    boost: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Online demand through groups: each group's pool s0·n^(1−crowding) split by weight."""
+    """Online demand through groups: each group's pool s0·n^(1−crowding) (× joint-promotion
+    boost) split by weight."""
     w = weight * sellers
     n_sellers = groups.T @ sellers.astype(np.float64)
     pool = spend_per_seller * n_sellers ** (1 - crowding)
+    if boost is not None:
+        pool = pool * boost
     weight_sum = groups.T @ w
     per_weight = np.divide(pool, weight_sum, out=np.zeros_like(pool), where=weight_sum > 0)
     return w * (groups @ per_weight)
+
+
+def share_within_groups(demand: np.ndarray, members: np.ndarray, groups, share: float):
+    """Joint promotion: a ``share`` of each member's group demand goes to a pool of the member's
+    first group and is split equally among that group's members (customers drawn by one member
+    buy from another). Total demand is unchanged."""
+    first = first_group(groups)
+    ok = members & (first >= 0)
+    g = np.where(ok, first, 0)
+    moved = np.where(ok, share * demand, 0.0)
+    pool = np.bincount(g, weights=moved, minlength=groups.shape[1])
+    count = np.bincount(g, weights=ok, minlength=groups.shape[1])
+    per_member = np.divide(pool, count, out=np.zeros_like(pool), where=count > 0)
+    return demand - moved + np.where(ok, per_member[g], 0.0)
+
+
+def first_group(groups) -> np.ndarray:
+    """Each firm's first group (-1 for none): the group it pools and promotes with."""
+    has = np.diff(groups.indptr) > 0
+    first = np.full(groups.shape[0], -1, dtype=np.int64)
+    first[has] = groups.indices[groups.indptr[:-1][has]]
+    return first
 
 
 @variant("market", "attractiveness", default=True)
@@ -124,7 +154,13 @@ def attractiveness_market(
 
     online_ok = s.alive & has_signal(s, model.villages)
     sellers = online_ok & (s.level >= 1)
-    online = group_demand(model.net.groups, sellers, a, m.online_spend_per_seller_idr, crowding)
+    online = group_demand(
+        model.net.groups, sellers, a, m.online_spend_per_seller_idr, crowding, model.group_boost
+    )
+    if model.joint_spillover > 0:
+        online = share_within_groups(
+            online, sellers & s.joint_promo, model.net.groups, model.joint_spillover
+        )
     market_sellers = online_ok & (s.level >= 2)
     n_sector = np.bincount(s.sector, weights=market_sellers, minlength=len(SECTORS))
     pool = m.marketplace_spend_per_seller_idr * n_sector ** (1 - marketplace_crowding)
@@ -133,7 +169,9 @@ def attractiveness_market(
         pool[s.sector] * market_sellers, a * quality * market_sellers, s.sector, len(SECTORS)
     )
 
-    s.demand = s.customers + online
+    online += s.platform_demand
+    s.demand = s.customers + online + s.extra_orders
+    s.extra_orders = 0.0
     s.online_demand = online
     s.sales = np.minimum(s.demand / s.price, s.capacity) * s.alive
     s.revenue = s.sales * s.price

@@ -1,0 +1,97 @@
+"""Joint marketing: promotion shared in WhatsApp groups and on a regional platform.
+
+Assumption (Sidoarjo study, seeds/001: joint promotion — a customer drawn by one product buys
+another's in the same group — at low marketing cost; crowding makes it hard to stand out; a
+regional digital collaboration platform; COVID study, seeds/000: a joint marketing and delivery
+platform among culinary firms). Digital group members open enough to cooperate (openness ≥
+``min_openness``) promote jointly, each paying ``promo_cost_idr`` a month. A group's outside
+spending grows by ``boost`` × (share of its sellers who promote jointly); ``spillover`` of each
+promoter's group orders is pooled and shared equally among the group's promoters (see
+``sim.rules.market.share_within_groups``). Crowding stays in the market rule: more sellers in a
+group, less each. A regional platform, when a policy creates one (``model.platform``), draws
+``reach_idr`` × members^(1 − crowding) a month, shared among its digital members by customer base.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.params import ASSUMPTION
+from sim.rules import rule_table, variant
+
+SIDOARJO = "Sidoarjo study (seeds/001): joint promotion in WhatsApp groups"
+
+P = rule_table(
+    "joint_marketing",
+    (
+        "min_openness",
+        0.3,
+        "0-1",
+        SIDOARJO,
+        "openness needed to promote jointly",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
+        "promo_cost_idr",
+        2.0e4,
+        "Rp/month",
+        SIDOARJO + ": low marketing cost",
+        "each promoter's contribution (content, data)",
+        {"ge": 0.0},
+    ),
+    (
+        "boost",
+        0.3,
+        "share",
+        ASSUMPTION,
+        "extra group spending when every seller promotes",
+        {"ge": 0.0},
+    ),
+    (
+        "spillover",
+        0.2,
+        "share",
+        SIDOARJO,
+        "share of a promoter's group orders shared in the group",
+        {"ge": 0.0, "le": 1.0},
+    ),
+)
+
+
+@variant("joint_marketing", "group_promotion", default=True)
+def group_promotion(
+    model,
+    rng,
+    *,
+    min_openness=P.min_openness,
+    promo_cost_idr=P.promo_cost_idr,
+    boost=P.boost,
+    spillover=P.spillover,
+):
+    """Set who promotes jointly, the groups' boost and spillover, and platform demand."""
+    from sim.population import has_signal
+
+    s, groups = model.state, model.net.groups
+    sellers = s.alive & (s.level >= 1) & has_signal(s, model.villages)
+    promoters = sellers & (s.openness >= min_openness) & (np.diff(groups.indptr) > 0)
+    s.joint_promo = promoters
+    s.extra_cost += promoters * promo_cost_idr
+    n_sellers = groups.T @ sellers.astype(float)
+    n_promoters = groups.T @ promoters.astype(float)
+    share = np.divide(n_promoters, n_sellers, out=np.zeros_like(n_sellers), where=n_sellers > 0)
+    model.group_boost = 1 + boost * share
+    model.joint_spillover = spillover
+    s.platform_demand = platform_demand(model, sellers)
+
+
+def platform_demand(model, sellers: np.ndarray) -> np.ndarray:
+    """Demand from the regional platform (zero when no policy runs one)."""
+    platform = getattr(model, "platform", None)
+    s = model.state
+    if not platform:
+        return np.zeros(s.n)
+    members = sellers & platform["members"][: s.n]
+    n = members.sum()
+    pool = platform["reach_idr"] * n ** (1 - platform["crowding"])
+    weight = s.customers * members
+    return pool * weight / max(weight.sum(), 1e-12)

@@ -1,0 +1,206 @@
+"""Partnering: firms search their network for a partner, match on capabilities, review and drop.
+
+Assumption (fashion partner-selection study, seeds/002), mapped to its five elements:
+- *vision*: a firm without a partner looks for one with monthly probability ``search_rate``;
+- *selection requirements*: search is limited by networking capability — the firm meets
+  ``candidates`` of its ties, and with fewer than ``full_search_ties`` ties it searches
+  proportionally less often; the variant decides whom it picks: ``random`` (the first met),
+  ``similar`` (closest capabilities) or ``complementary`` (best fit, below);
+- *form*: one partner at a time (a bilateral partnership);
+- *process*: the pair gains ``gain_rate`` × fit × the smaller revenue each month, minus a
+  coordination cost ``coordination_idr`` each (scaled by the cluster's governance factor);
+- *review*: every ``review_months`` a partnership that lost money in total is dropped.
+Fit of a pair = 4 (p_i − p_j)(m_j − m_i) ∈ [−1, 1] on production (p) and marketing (m)
+capabilities: positive when each is strong where the other is weak, negative for a mismatch —
+which loses money, as the study reports.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.params import ASSUMPTION
+from sim.rules import rule_table, variant
+
+FASHION = "fashion partner-selection study (seeds/002)"
+
+P = rule_table(
+    "partnering",
+    (
+        "search_rate",
+        0.1,
+        "1/month",
+        FASHION,
+        "chance a firm without a partner searches",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
+        "candidates",
+        3,
+        "firms",
+        FASHION + ": search and networking capability",
+        "ties met per search",
+        {"ge": 1},
+    ),
+    (
+        "full_search_ties",
+        6,
+        "ties",
+        ASSUMPTION,
+        "ties needed to search at the full rate",
+        {"ge": 1},
+    ),
+    (
+        "gain_rate",
+        0.1,
+        "share of revenue",
+        FASHION + ": collaboration raises profit",
+        "monthly gain of a perfectly fitting pair, of the smaller revenue",
+        {"ge": 0.0},
+    ),
+    (
+        "coordination_idr",
+        1.0e5,
+        "Rp/month",
+        ASSUMPTION,
+        "coordination cost per partner",
+        {"ge": 0.0},
+    ),
+    (
+        "review_months",
+        6,
+        "months",
+        FASHION + ": review after collaborating",
+        "months between reviews",
+        {"ge": 1},
+    ),
+)
+
+
+def fit(p: np.ndarray, m: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Capability fit of pairs (i, j): 4 (p_i − p_j)(m_j − m_i), in [−1, 1]."""
+    return 4 * (p[i] - p[j]) * (m[j] - m[i])
+
+
+def propose(model, rng, searching: np.ndarray, candidates: int, rule: str) -> tuple:
+    """Each searching firm meets ``candidates`` random ties and proposes to one of them."""
+    s, ties = model.state, model.net.ties_csr
+    degree = np.diff(ties.indptr)
+    draws = rng.random((candidates, s.n))
+    who = np.flatnonzero(searching & (degree > 0))
+    picks = ties.indices[ties.indptr[who][None, :] + (draws[:, who] * degree[who]).astype(int)]
+    free = (s.partner[picks] < 0) & s.alive[picks] & (picks != who)
+    if rule == "random":
+        score = np.where(free, -np.arange(candidates)[:, None], -np.inf)  # first free met
+    elif rule == "similar":
+        dist = np.abs(s.skill_production[who] - s.skill_production[picks]) + np.abs(
+            s.skill_marketing[who] - s.skill_marketing[picks]
+        )
+        score = np.where(free, -dist, -np.inf)
+    else:
+        score = np.where(free, fit(s.skill_production, s.skill_marketing, who, picks), -np.inf)
+    best = np.argmax(score, axis=0)
+    ok = np.isfinite(score[best, np.arange(len(who))])
+    return who[ok], picks[best, np.arange(len(who))][ok]
+
+
+def accept(model, rng, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Resolve clashes: each target takes one proposer; nobody ends up in two pairs."""
+    order = rng.permutation(len(i))
+    i, j = i[order], j[order]
+    _, first = np.unique(j, return_index=True)
+    i, j = i[first], j[first]
+    busy = np.zeros(model.state.n, dtype=bool)
+    busy[j] = True
+    keep = ~busy[i]
+    i, j = i[keep], j[keep]
+    _, first = np.unique(i, return_index=True)
+    return i[first], j[first]
+
+
+def partnering(
+    model,
+    rng,
+    rule: str,
+    search_rate,
+    candidates,
+    full_search_ties,
+    gain_rate,
+    coordination_idr,
+    review_months,
+):
+    """The shared monthly step of every variant (they differ only in whom they pick)."""
+    s = model.state
+    draws = rng.random(s.n)
+    # Partnerships with a dead firm end.
+    partner = s.partner
+    gone = (partner >= 0) & (~s.alive | ~s.alive[np.maximum(partner, 0)])
+    _dissolve(s, np.flatnonzero(gone))
+    # Search, proposals, matching.
+    degree = np.diff(model.net.ties_csr.indptr)
+    rate = search_rate * np.minimum(degree / full_search_ties, 1.0)
+    searching = s.alive & (s.partner < 0) & (draws < rate)
+    i, j = accept(model, rng, *propose(model, rng, searching, candidates, rule))
+    s.partner[i], s.partner[j] = j, i
+    quality = fit(s.skill_production, s.skill_marketing, i, j)
+    s.partner_fit[i] = s.partner_fit[j] = quality
+    s.partner_gain_total[i] = s.partner_gain_total[j] = 0.0
+    model.partnerships_new_total = getattr(model, "partnerships_new_total", 0) + len(i)
+    # Process: monthly gain or loss, through the accounts.
+    paired = s.alive & (s.partner >= 0)
+    other = np.where(paired, s.partner, 0)
+    base = np.minimum(s.customers, s.customers[other])
+    coordination = coordination_idr * _coordination(model, s.village)
+    gain = np.where(paired, gain_rate * s.partner_fit * base - coordination, 0.0)
+    s.partner_gain = gain
+    s.partner_gain_total += gain
+    s.extra_cost -= gain
+    # Review: drop partnerships that lost money overall.
+    if model.month % review_months == review_months - 1:
+        losing = paired & (s.partner_gain_total + s.partner_gain_total[other] < 0)
+        _dissolve(s, np.flatnonzero(losing))
+
+
+def _coordination(model, village: np.ndarray) -> np.ndarray:
+    factor = getattr(model, "coordination_factor", None)
+    return 1.0 if factor is None else factor[village]
+
+
+def _dissolve(s, rows: np.ndarray) -> None:
+    partners = s.partner[rows]
+    s.partner[rows] = -1
+    s.partner[partners[partners >= 0]] = -1
+
+
+def _variant(rule: str):
+    def step(
+        model,
+        rng,
+        *,
+        search_rate=P.search_rate,
+        candidates=P.candidates,
+        full_search_ties=P.full_search_ties,
+        gain_rate=P.gain_rate,
+        coordination_idr=P.coordination_idr,
+        review_months=P.review_months,
+    ):
+        partnering(
+            model,
+            rng,
+            rule,
+            search_rate,
+            candidates,
+            full_search_ties,
+            gain_rate,
+            coordination_idr,
+            review_months,
+        )
+
+    step.__name__ = rule
+    step.__doc__ = f"Partner search picking the {rule} candidate (see the module docstring)."
+    return step
+
+
+complementary = variant("partnering", "complementary", default=True)(_variant("complementary"))
+similar = variant("partnering", "similar")(_variant("similar"))
+random_match = variant("partnering", "random")(_variant("random"))
