@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from browser import open_chromium  # noqa: E402
-from tests.test_viz_browser import UI_WAIT_MS, serving  # noqa: E402
 
 from sim.viz.controls import default_scenario  # noqa: E402
+from tests.test_viz_browser import UI_WAIT_MS, serving  # noqa: E402
 
 OUT = ROOT / "docs" / "img" / "viz.png"
 

@@ -11,6 +11,7 @@ from sim.rules import MECHANISMS, Mechanism
 from sim.viz import controls, server, views
 from sim.viz.controls import VizModel, build_model, build_scenario, model_params
 from tests.conftest import SCENARIOS
+from tests.test_viz_browser import require_solara
 
 BASELINE = SCENARIOS / "baseline.yaml"
 
@@ -168,8 +169,9 @@ def test_time_series_figures_plot_the_months_so_far():
 
 @pytest.mark.filterwarnings("ignore:.*use_state. found despite early return:UserWarning")
 def test_app_module_builds_the_page_and_a_model_from_slider_values():
-    solara = pytest.importorskip("solara")
+    require_solara()
     import ipywidgets
+    import solara
     from mesa.visualization.solara_viz import _check_model_params, _wrap_component
 
     from sim.viz import app
