@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/msme-sim run scenarios/baseline.yaml
+	$(BIN)/msme-sim batch experiments/demo.yaml
+	$(BIN)/msme-sim report results/demo
 
 test: $(STAMP)
 	sh scripts/ensure-chromium.sh

@@ -103,6 +103,32 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_batch(args) -> int:
+    from sim.runner.batch import run_batch
+
+    result = run_batch(
+        args.experiment,
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        out=args.out,
+        retry_failed=args.retry_failed,
+        force=args.force,
+    )
+    print(
+        f"{result.out}: {result.total} runs ({result.done} run now, {result.skipped} already "
+        f"finished, {result.failed} failed) → {result.out / 'runs.parquet'}"
+    )
+    if result.failed:
+        print(
+            f"error: {result.failed} run(s) failed; tracebacks in {result.out / 'failed'}/, "
+            "rerun with --retry-failed",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def cmd_report(args) -> int:
     from sim.report import report_command
 
@@ -176,6 +202,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--million", action="store_true", help="also run 1,000,000 firms × 120 months")
     b.add_argument("--out", help="where to write RESULTS.md (default benchmarks/)")
     b.set_defaults(func=cmd_bench)
+    bt = sub.add_parser("batch", help="run an experiment file: arms × replications (resumable)")
+    bt.add_argument("experiment")
+    bt.add_argument("--executor", default="processes", choices=["serial", "processes", "dask"])
+    bt.add_argument("--workers", type=int, help="parallel workers (default: CPU cores)")
+    bt.add_argument("--scheduler", help="address of a running Dask scheduler (tcp://host:port)")
+    bt.add_argument("--out", help="results directory (default results/<experiment name>/)")
+    bt.add_argument("--retry-failed", action="store_true", help="rerun runs that failed")
+    bt.add_argument("--force", action="store_true", help="replace results of another experiment")
+    bt.set_defaults(func=cmd_batch)
+
     rp = sub.add_parser("report", help="write DIR/report.html and DIR/effects.csv for a batch")
     rp.add_argument("dir", help="a batch results directory, e.g. results/demo")
     rp.set_defaults(func=cmd_report)
