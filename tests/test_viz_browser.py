@@ -104,9 +104,38 @@ def viz_server(tmp_path):
         yield url
 
 
-def plot_pixels(page, index: int) -> bytes:
-    """A screenshot of the ``index``-th figure on the page."""
-    return page.locator("img").nth(index).screenshot()
+# The pixels of an <img> as a data URL (figures are re-created on every render, so compare
+# their content, not the elements).
+IMAGE_DATA_JS = """async img => {
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  canvas.getContext('2d').drawImage(img, 0, 0);
+  return canvas.toDataURL();
+}"""
+
+
+def plot_data(page, index: int) -> str:
+    """The pixels of the ``index``-th figure on the page (retried while it is being replaced)."""
+    from playwright.sync_api import Error
+
+    for _ in range(50):
+        try:
+            return page.locator("img").nth(index).evaluate(IMAGE_DATA_JS)
+        except Error:
+            time.sleep(0.2)
+    raise AssertionError(f"figure {index} kept being replaced")
+
+
+def plot_changes(page, index: int, before: str, timeout_s: float = 60) -> bool:
+    """Whether the ``index``-th figure shows something other than ``before`` within the time."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if plot_data(page, index) != before:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def test_step_slider_reset_in_browser(chromium_page, viz_server, tmp_path):
@@ -115,14 +144,14 @@ def test_step_slider_reset_in_browser(chromium_page, viz_server, tmp_path):
     page.goto(viz_server)
     page.get_by_text("Step: 0").wait_for(timeout=UI_WAIT_MS)
     page.locator("img").nth(4).wait_for(timeout=UI_WAIT_MS)
-    adoption_before = plot_pixels(page, 1)
+    adoption_before = plot_data(page, 1)
 
     step = page.get_by_role("button", name="Step")
     for k in range(1, 5):
         step.click()
         page.get_by_text(f"Step: {k}", exact=True).wait_for(timeout=UI_WAIT_MS)
     page.get_by_text("Month 4 of 24").wait_for(timeout=UI_WAIT_MS)
-    assert plot_pixels(page, 1) != adoption_before
+    assert plot_changes(page, 1, adoption_before)
 
     firms = page.get_by_role("slider", name="Firms")
     firms.focus()
