@@ -143,6 +143,13 @@ def cmd_docs(args) -> int:
     return 0
 
 
+def cmd_viz(args) -> int:
+    from sim.viz.controls import default_scenario
+    from sim.viz.server import serve
+
+    return serve(args.scenario or default_scenario(), host=args.host, port=args.port)
+
+
 def with_pd_options(fn):
     import pandas as pd
 
@@ -172,6 +179,16 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--out", help="output directory (default results/<scenario name>/)")
     r.set_defaults(func=cmd_run)
+
+    z = sub.add_parser("viz", help="explore a scenario interactively in the browser (Solara)")
+    z.add_argument(
+        "scenario",
+        nargs="?",
+        help="scenario file (default scenarios/sidoarjo_whatsapp.yaml, else baseline.yaml)",
+    )
+    z.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    z.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    z.set_defaults(func=cmd_viz)
 
     t = sub.add_parser("params", help="print the default parameter table")
     t.add_argument("--markdown", action="store_true")

@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_SCHEMES = {"file", "data", "about", "blob"}
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}  # a server the test itself started
 
 
 class BrowserPage:
@@ -40,7 +41,7 @@ class BrowserPage:
 
     ``errors`` collects console messages of type error and uncaught exceptions;
     ``remote_requests`` every request to a non-local URL (those are aborted, so a page that
-    works here works offline).
+    works here works offline). Loopback addresses count as local.
     """
 
     def __init__(self, page):
@@ -57,7 +58,8 @@ class BrowserPage:
 
     def _route(self, route) -> None:
         url = route.request.url
-        if urlparse(url).scheme in LOCAL_SCHEMES:
+        parts = urlparse(url)
+        if parts.scheme in LOCAL_SCHEMES or parts.hostname in LOOPBACK_HOSTS:
             route.continue_()
         else:
             self.remote_requests.append(url)
