@@ -7,6 +7,7 @@ option, e.g. ``scenarios/x.yaml: firms.count: input should be greater than or eq
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -122,13 +123,33 @@ class Scenario(Section):
 # --- loading ----------------------------------------------------------------------------------
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that also reads ``2.0e9`` and ``1e6`` as numbers (YAML 1.1 wants ``2.0e+9``)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^[-+]?(?:[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+
+    |\.[0-9_]+(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text with the number-friendly safe loader."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+
+
 def read_yaml(path: str | Path) -> dict[str, Any]:
     """A YAML file's top-level mapping, or a ConfigError (missing file, broken YAML, not a map)."""
     path = Path(path)
     if not path.is_file():
         raise ConfigError(path, "file", "no such file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_text(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "yaml"
@@ -175,7 +196,7 @@ def parse_set(item: str, file: str = "--set") -> tuple[str, Any]:
     if not sep or not key.strip():
         raise ConfigError(file, "--set", f"expected PATH=VALUE, got {item!r}")
     try:
-        return key.strip(), yaml.safe_load(raw)
+        return key.strip(), load_yaml_text(raw)
     except yaml.YAMLError:
         raise ConfigError(file, key.strip(), f"cannot read value {raw!r}") from None
 

@@ -162,6 +162,11 @@ def mean_partnership_profit(m):
     return _mean(s.partner_gain, s.alive & (s.partner >= 0))
 
 
+@metric("partnership_profit_total_idr", "profit effect of all partnerships since the start, Rp")
+def partnership_profit_total(m):
+    return float(getattr(m, "partnership_profit_total_idr", 0.0))
+
+
 @metric("shared_facility_users", "firms using a shared village facility")
 def shared_facility_users(m):
     return float((m.state.facility_user & m.state.alive).sum())

@@ -125,7 +125,13 @@ class MSMEModel(mesa.Model):
 
     def close_firms(self, rows: np.ndarray) -> None:
         """Mark ``rows`` dead and remove their agents; dead firms stay dead."""
-        self.state.alive[rows] = False
+        s = self.state
+        s.alive[rows] = False
+        partners = s.partner[rows]
+        s.partner[partners[partners >= 0]] = -1  # partnerships end with the firm
+        s.partner[rows] = -1
+        for column in ("pooling", "facility_user", "joint_promo", "cocreating"):
+            s[column][rows] = False
         for row in rows:
             view = self.views[row]
             if view is not None:

@@ -50,9 +50,19 @@ def _symmetric(rows: np.ndarray, cols: np.ndarray, n: int) -> sp.csr_matrix:
     return _binary(sp.csr_matrix((data, (np.r_[r, c], np.r_[c, r])), shape=(n, n)))
 
 
-def small_world(order: np.ndarray, k: int, p: float, rng: np.random.Generator, n: int):
+def small_world(
+    order: np.ndarray,
+    k: int,
+    p: float,
+    rng: np.random.Generator,
+    n: int,
+    clusters: np.ndarray | None = None,
+):
     """Watts–Strogatz edges over ``order``: each node tied to its ``k // 2`` successors, each tie
-    rewired with probability ``p`` to a uniform random node. Returns (strong, weak) CSR."""
+    rewired with probability ``p`` to a uniform random node. Returns (strong, weak) CSR.
+
+    With ``clusters`` (the cluster of each position of ``order``, in contiguous runs) the ring
+    closes inside each cluster, so unrewired ties never leave it."""
     m = len(order)
     half = k // 2
     if m < 2 or half == 0:
@@ -60,7 +70,14 @@ def small_world(order: np.ndarray, k: int, p: float, rng: np.random.Generator, n
         return empty, empty.copy()
     pos = np.repeat(np.arange(m), half)
     offset = np.tile(np.arange(1, half + 1), m)
-    src, dst = order[pos], order[(pos + offset) % m]
+    if clusters is None:
+        start, size = np.zeros(m, dtype=np.int64), np.full(m, m)
+    else:
+        edges = np.flatnonzero(np.r_[True, clusters[1:] != clusters[:-1], True])
+        run = np.repeat(np.arange(len(edges) - 1), np.diff(edges))
+        start, size = edges[:-1][run], np.diff(edges)[run]
+    src = order[pos]
+    dst = order[start[pos] + (pos - start[pos] + offset) % size[pos]]
     rewired = rng.random(len(src)) < p
     targets = order[rng.integers(0, m, size=len(src))]
     dst = np.where(rewired, targets, dst)
@@ -117,7 +134,8 @@ def build(village: np.ndarray, sector: np.ndarray, n_villages: int, cfg, rng) ->
     """All three layers for the initial population (``cfg`` is the scenario's ``networks``)."""
     n = len(village)
     order = cluster_order(village, sector, rng)
-    strong, weak = small_world(order, cfg.cluster_degree, cfg.rewire_p, rng, n)
+    cells = village[order].astype(np.int64) * 8 + sector[order]
+    strong, weak = small_world(order, cfg.cluster_degree, cfg.rewire_p, rng, n, cells)
     group_village = group_layout(
         np.bincount(village, minlength=n_villages),
         n,

@@ -116,7 +116,7 @@ def test_pooling_lowers_unit_cost_and_raises_margins():
             s = m.state
             sold = s.alive & (s.revenue > 0)
             margins.append(((s.revenue - s.input_cost)[sold] / s.revenue[sold]).mean())
-        np.testing.assert_array_equal(m_on.state.price, m_off.state.price)
+        np.testing.assert_array_equal(m_on.state.price[:300], m_off.state.price[:300])
     margins = np.array(margins).reshape(-1, 2)
     assert (margins[:, 0] > margins[:, 1]).all()
 
@@ -129,29 +129,29 @@ def test_firms_with_more_ties_find_more_partners():
         model = MSMEModel(
             small(n=300, months=24, networks={"cluster_degree": 6, "rewire_p": 0.3}), seed=seed
         )
-        ever = np.zeros(model.state.n, dtype=bool)
+        ever = np.zeros(300, dtype=bool)
         for _ in range(24):
             model.step()
-            ever[: model.state.n] |= model.state.partner >= 0
+            ever |= model.state.partner[:300] >= 0
         degree = np.diff(model.net.ties_csr.indptr)[:300]
         low, high = np.quantile(degree, [1 / 3, 2 / 3])
-        wins += ever[:300][degree >= high].mean() > ever[:300][degree <= low].mean()
+        wins += ever[degree >= high].mean() > ever[degree <= low].mean()
     assert wins >= 10
 
 
 def test_complementary_partnering_beats_random_and_mismatches_lose_money():
-    """Tolerance: over 12 paired seeds the mean partnership profit is higher with complementary
-    matching in at least 11 seeds; under random matching it is negative on average, and
-    partnerships with negative fit lose money."""
+    """Tolerance: over 12 paired seeds the total profit of partnerships is higher with
+    complementary matching in at least 11 seeds; under random matching it is negative on
+    average, and partnerships with negative fit lose money."""
     comp = {"rules": {"partnering": {"use": "complementary"}}}
     rand = {"rules": {"partnering": {"use": "random"}}}
-    diff = paired("mean_partnership_profit_idr", comp, rand, months=12)
+    diff = paired("partnership_profit_total_idr", comp, rand, months=12)
     assert (diff > 0).sum() >= 11
     random_profit = [
-        run(s, months=12, **rand).summary()["mean_partnership_profit_idr"] for s in SEEDS
+        run(s, months=12, **rand).summary()["partnership_profit_total_idr"] for s in SEEDS
     ]
     assert np.mean(random_profit) < 0
-    model = run(1, months=12, **rand)
+    model = run(1, months=9, **rand)  # between reviews: mismatched pairs still exist
     s = model.state
     mismatched = (s.partner >= 0) & (s.partner_fit < 0)
     assert mismatched.any() and (s.partner_gain[mismatched] < 0).all()

@@ -3,11 +3,13 @@ bounded by production capacity.
 
 Assumption (co-creation study, seeds/003): co-creation needs a digital channel and digital skill
 (a digital firm starts co-creating with monthly probability ``adopt_rate`` × literacy); it raises
-customer loyalty by ``intensity`` × ``loyalty_gain`` of the gap to 1 and brings word-of-mouth
-orders of ``intensity`` × ``word_of_mouth`` × loyalty × customer base next month. Small firms
-cannot make everything customers ask for: when this month's demand exceeded capacity, the unmet
-share u costs ``unmet_penalty`` × u of loyalty. So returns diminish, then turn negative, as
-co-created demand outgrows capacity. Loyal customers churn less (market rule).
+customer loyalty by ``loyalty_gain`` × (1 − e^(−intensity)) of the gap to 1 — more involvement
+helps, with diminishing returns — and brings word-of-mouth orders of ``intensity`` ×
+``word_of_mouth`` × loyalty × customer base next month. Small firms cannot make everything
+customers ask for: when this month's demand exceeded capacity, the unmet share u costs
+``unmet_penalty`` × intensity × u of loyalty (the more customers were involved, the more are
+disappointed). So returns diminish, then turn negative, as co-created demand outgrows capacity.
+Loyal customers churn less (market rule).
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ def customer_involvement(
         np.maximum(s.demand - s.revenue, 0.0), s.demand, out=np.zeros(s.n), where=s.demand > 0
     )
     c = s.cocreating
-    gain = intensity * loyalty_gain * (1 - s.loyalty) - unmet_penalty * unmet
+    gain = loyalty_gain * (1 - np.exp(-intensity)) * (1 - s.loyalty)
+    gain = gain - unmet_penalty * intensity * unmet
     s.loyalty = np.clip(s.loyalty + np.where(c, gain, 0.0), 0, 1)
     s.extra_orders += np.where(c, intensity * word_of_mouth * s.loyalty * s.customers, 0.0)

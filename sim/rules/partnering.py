@@ -154,6 +154,9 @@ def partnering(
     gain = np.where(paired, gain_rate * s.partner_fit * base - coordination, 0.0)
     s.partner_gain = gain
     s.partner_gain_total += gain
+    model.partnership_profit_total_idr = getattr(
+        model, "partnership_profit_total_idr", 0.0
+    ) + float(gain.sum())
     s.extra_cost -= gain
     # Review: drop partnerships that lost money overall.
     if model.month % review_months == review_months - 1:
