@@ -22,8 +22,9 @@ def _cell(text) -> str:
 
 def parameter_table() -> str:
     """The whole parameter table as Markdown, one row per dotted path."""
-    import sim.interventions  # noqa: F401
-    import sim.rules  # noqa: F401  (rule modules register their rows on import)
+    import sim.policies  # noqa: F401  (policies, shocks and rules register their rows on import)
+    import sim.rules  # noqa: F401
+    import sim.shocks  # noqa: F401
     from sim.params import _range_text
 
     lines = [
@@ -58,6 +59,8 @@ def _section_rows(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 def scenarios_reference() -> str:
     """docs/scenarios.md: every scenario option with type, default and meaning."""
+    import sim.policies  # noqa: F401  (built-ins register on import)
+    import sim.shocks  # noqa: F401
     from sim.interventions import POLICIES, SHOCKS
     from sim.rules import MECHANISMS
 

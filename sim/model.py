@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim import network
 from sim.config import SECTORS, Scenario, scenario_from_dict
+from sim.interventions import POLICIES, SHOCKS, instantiate
 from sim.metrics import METRICS
 from sim.population import SECTOR_PRICE_IDR, fill_firms, make_villages
 from sim.rules import bind, setup_all
@@ -66,6 +67,12 @@ class MSMEModel(mesa.Model):
         )
         self.rules = bind(scenario.rules)
         setup_all(self)
+        self.policy_ledger: list[dict] = []
+        self.platform = self.collaboration_subsidy = None
+        self.policies = instantiate(POLICIES, scenario.policies)
+        self.shocks = instantiate(SHOCKS, scenario.shocks)
+        for intervention in (*self.policies, *self.shocks):
+            intervention.initialize(self)
         self.views: list[Firm | None] = [Firm(self, row) for row in range(n)]
         self.history = {name: np.full(scenario.months, np.nan) for name in METRICS}
 
@@ -73,6 +80,7 @@ class MSMEModel(mesa.Model):
     def step(self) -> None:
         """One month: the phases in their fixed order (docs/ODD.md, process overview)."""
         self.start_month()
+        self.apply_interventions()
         self.apply_rule("governance")
         self.apply_rule("knowledge_sharing")
         self.apply_rule("digital_adoption")
@@ -90,9 +98,19 @@ class MSMEModel(mesa.Model):
     def start_month(self) -> None:
         s = self.state
         s.extra_cost = 0.0
-        s.unit_cost = s.base_unit_cost * self.input_price_factor
+        s.unit_cost = s.base_unit_cost
+        s.offline_factor = 1.0
+        s.online_factor = 1.0
+        self.input_price_factor = 1.0
         s.age_months += s.alive
         self.entries_this_month = self.exits_this_month = 0
+
+    def apply_interventions(self) -> None:
+        """Policies, then shocks, each with its own random stream."""
+        for i, policy in enumerate(self.policies):
+            policy.apply(self, self.stream(f"policy.{i}.{policy.name}"))
+        for i, shock in enumerate(self.shocks):
+            shock.apply(self, self.stream(f"shock.{i}"))
 
     def apply_rule(self, mechanism: str) -> None:
         """Run the scenario's variant of ``mechanism`` with its own stream (skipped if disabled)."""
@@ -163,6 +181,8 @@ class MSMEModel(mesa.Model):
             leave=False,
         ):
             self.step()
+        for policy in self.policies:
+            policy.finalize(self)
 
     def monthly(self) -> pd.DataFrame:
         """One row per simulated month: the aggregate outcomes."""

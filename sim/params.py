@@ -9,6 +9,7 @@ prints the table; ``docs/ODD.md`` mirrors it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 ASSUMPTION = "assumption"
@@ -307,6 +308,18 @@ def register(*rows: Param) -> None:
         TABLE[row.path] = row
 
 
+def register_rows(prefix: str, rows: tuple) -> SimpleNamespace:
+    """Register ``(name, default, unit, source, description[, bounds])`` rows under ``prefix``;
+    return a namespace of their defaults (used by rules and policies)."""
+    defaults = {}
+    for name, default, unit, source, doc, *bounds in rows:
+        register(
+            Param(f"{prefix}.{name}", default, unit, source, doc, **(bounds[0] if bounds else {}))
+        )
+        defaults[name] = default
+    return SimpleNamespace(**defaults)
+
+
 def value(path: str) -> Any:
     """The default value at ``path``."""
     return TABLE[path].default
@@ -316,7 +329,9 @@ def table():
     """The table as a pandas DataFrame (path, default, unit, range, source, description)."""
     import pandas as pd
 
-    import sim.rules  # noqa: F401  (rule modules register their rows)
+    import sim.policies  # noqa: F401  (policies, shocks and rules register their rows)
+    import sim.rules  # noqa: F401
+    import sim.shocks  # noqa: F401
 
     rows = []
     for p in sorted(TABLE.values(), key=lambda r: r.path):

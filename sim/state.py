@@ -51,6 +51,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "repayment": ("float64", "principal repaid this month, Rp"),
     "loss_streak": ("int16", "consecutive months with a loss"),
     "base_unit_cost": ("float64", "input cost at list prices, Rp/unit"),
+    "offline_factor": ("float64", "this month's offline demand multiplier (shocks)"),
+    "online_factor": ("float64", "this month's online demand multiplier (shocks)"),
+    "credit_offer": ("bool", "offered a subsidised KUR loan this month (policy)"),
     "base_capacity": ("float64", "capacity without labour limits, units/month"),
     # collaboration mechanisms (sim/rules/): knowledge, partners, pools, facilities, marketing,
     # co-creation, labour

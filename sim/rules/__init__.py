@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sim.errors import ConfigError
-from sim.params import Param, register
+from sim.params import register_rows
 
 RULE_KEYS = ("use", "enabled")
 
@@ -73,20 +73,7 @@ def rule_table(mechanism: str, *rows: tuple) -> SimpleNamespace:
     with any of ``ge``, ``le``, ``gt``.
     """
     MECHANISMS.setdefault(mechanism, Mechanism(mechanism))
-    defaults = {}
-    for name, default, unit, source, doc, *bounds in rows:
-        register(
-            Param(
-                f"rules.{mechanism}.{name}",
-                default,
-                unit,
-                source,
-                doc,
-                **(bounds[0] if bounds else {}),
-            )
-        )
-        defaults[name] = default
-    return SimpleNamespace(**defaults)
+    return register_rows(f"rules.{mechanism}", rows)
 
 
 def resolve_rules(raw: Mapping[str, Any], file: str) -> dict[str, dict[str, Any]]:

@@ -114,6 +114,14 @@ def pool_accounts(
     return discount[group], coord_share, transfer, q, discount, coordination
 
 
+def subsidised_share(model, cost: float, firms: int) -> float:
+    """Share of ``cost`` paid by a collaboration subsidy this month (0 without one)."""
+    subsidy = getattr(model, "collaboration_subsidy", None)
+    if subsidy is None or cost <= 0:
+        return 0.0
+    return subsidy.grant(model, cost, firms) / cost
+
+
 @variant("bulk_purchasing", "group_pool", default=True)
 def group_pool(
     model,
@@ -143,7 +151,6 @@ def group_pool(
     factor = getattr(model, "coordination_factor", None)
     g_village = np.maximum(model.net.group_village, 0)
     coord = coordination_idr * (1.0 if factor is None else factor[g_village])
-    coord = coord * (1 - getattr(model, "pool_subsidy_share", 0.0))
     disc, coord_share, transfer, q, pool_discount, _ = pool_accounts(
         group[rows],
         commit[rows],
@@ -154,7 +161,8 @@ def group_pool(
     )
     s.pooling = paying
     s.unit_cost[rows] *= 1 - disc
-    s.extra_cost[rows] += coord_share + transfer
+    s.extra_cost[rows] += coord_share * (1 - subsidised_share(model, coord_share.sum(), len(rows)))
+    s.extra_cost[rows] += transfer
     # Defaults: the other members of the pool cover the penalty; trust suffers.
     bad = np.flatnonzero(defaulted)
     if len(bad):

@@ -142,6 +142,8 @@ def drawings_credit(
     costs = s.input_cost + s.fixed_cost
     short = alive & (s.debt <= 0) & (s.cash + s.profit - repayment < cash_buffer_months * costs)
     approved = short & (draws < np.where(s.poor, poor_credit_access, credit_access))
+    approved |= alive & s.credit_offer & (s.debt <= 0)  # a subsidised KUR loan (policy)
+    s.credit_offer = False
     amount = np.where(
         approved, np.minimum(loan_revenue_months * s.customers, loan_ceiling_idr), 0.0
     )

@@ -169,14 +169,13 @@ def attractiveness_market(
         pool[s.sector] * market_sellers, a * quality * market_sellers, s.sector, len(SECTORS)
     )
 
-    online += s.platform_demand
-    s.demand = s.customers + online + s.extra_orders
+    online = (online + s.platform_demand) * s.online_factor
+    local = s.customers * s.offline_factor
+    s.demand = local + online + s.extra_orders
     s.extra_orders = 0.0
     s.online_demand = online
     s.sales = np.minimum(s.demand / s.price, s.capacity) * s.alive
     s.revenue = s.sales * s.price
     unserved = np.maximum(s.demand - s.revenue, 0.0)
-    s.customers -= unserved * np.divide(
-        s.customers, s.demand, out=np.zeros(s.n), where=s.demand > 0
-    )
+    s.customers -= unserved * np.divide(local, s.demand, out=np.zeros(s.n), where=s.demand > 0)
     model.local_demand *= (1 + m.local_growth) ** (1 / 12)

@@ -5,11 +5,12 @@ warehouses and distribution splits overhead; Sidoarjo study, seeds/001: distribu
 Each village has a shared facility (warehouse, equipment) costing ``facility_cost_idr`` a month.
 A firm uses it when it is open enough (openness ≥ ``min_openness``) and last month's cost share
 was below the saving it brings: ``fixed_saving`` of its own fixed cost. Users split the cost
-equally (shares sum to the facility cost; a collaboration subsidy pays ``facility_subsidy_share``
-of it). Above ``capacity_users`` users the facility congests and every user's saving shrinks by
-capacity / users. Distribution synergy: in each village the digital facility user with the
-largest customer base carries the other digital users' online orders, which widens their reach by
-``reach_gain``, for a fee of ``carry_fee`` of those orders (a transfer between firms).
+equally (shares sum to the facility cost; a collaboration subsidy, when a policy runs one, pays
+its share of it). Above ``capacity_users`` users the facility congests and every user's saving
+shrinks by capacity / users. Distribution synergy: in each village the digital facility user
+with the largest customer base carries the other digital users' online orders, which widens
+their reach by ``reach_gain``, for a fee of ``carry_fee`` of those orders (a transfer between
+firms).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from sim.params import ASSUMPTION
 from sim.rules import rule_table, variant
+from sim.rules.bulk_purchasing import subsidised_share
 
 COVID = "COVID collaboration study (seeds/000): shared facilities split overhead"
 
@@ -81,7 +83,7 @@ def village_facility(
 ):
     """Choose users, split the facility cost, apply savings with congestion, carry orders."""
     s, n_villages = model.state, model.villages.count
-    cost = facility_cost_idr * (1 - getattr(model, "facility_subsidy_share", 0.0))
+    cost = facility_cost_idr
     previous = np.bincount(s.village[s.facility_user & s.alive], minlength=n_villages)
     expected_share = cost / np.maximum(previous[s.village] + 1, 1)
     users = s.alive & (s.openness >= min_openness) & (fixed_saving * s.fixed_cost > expected_share)
@@ -89,6 +91,7 @@ def village_facility(
     congestion = np.minimum(1.0, capacity_users / np.maximum(count[s.village], 1))
     saving = np.where(users, fixed_saving * s.fixed_cost * congestion, 0.0)
     s.facility_user = users
+    share *= 1 - subsidised_share(model, share.sum(), int(users.sum()))
     s.extra_cost += share - saving
     model.facility_spend_idr = float(share.sum())
     # Distribution synergy: the largest digital user carries the others' online orders.
