@@ -70,7 +70,7 @@ D = register_rows(
         ),
         (
             "spared_share",
-            0.12,
+            0.3,
             "share of firms",
             BPS_2020 + " (calibrated to the 84%)",
             "firms whose demand held up (essential goods, loyal local customers)",

@@ -61,9 +61,9 @@ P = rule_table(
     ("recruit_age", 20.0, "years", ASSUMPTION, "age of recruits", {"ge": 15.0}),
     (
         "output_per_worker",
-        40.0,
+        10.0,
         "units/month",
-        ASSUMPTION,
+        ASSUMPTION + " (about ten pieces a month)",
         "output of a skilled craft worker",
         {"gt": 0.0},
     ),

@@ -85,7 +85,8 @@ def village_facility(
     s, n_villages = model.state, model.villages.count
     cost = facility_cost_idr
     previous = np.bincount(s.village[s.facility_user & s.alive], minlength=n_villages)
-    expected_share = cost / np.maximum(previous[s.village] + 1, 1)
+    subsidy = getattr(model, "collaboration_subsidy", None)
+    expected_share = cost * (1 - (subsidy.share if subsidy else 0.0)) / (previous[s.village] + 1)
     users = s.alive & (s.openness >= min_openness) & (fixed_saving * s.fixed_cost > expected_share)
     share, count = cost_shares(s.village, users, n_villages, cost)
     congestion = np.minimum(1.0, capacity_users / np.maximum(count[s.village], 1))
