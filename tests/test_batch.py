@@ -313,3 +313,16 @@ def test_pairing_narrows_the_interval_on_a_real_experiment(tmp_path):
     assert (effects["paired"] < effects["unpaired"]).any(), effects
     main = effects.set_index("outcome").loc["digital_share"]
     assert main["paired"] < main["unpaired"]
+
+
+@pytest.mark.parametrize(
+    "path", sorted((SCENARIOS.parent / "experiments").glob("*.yaml")), ids=lambda p: p.stem
+)
+def test_shipped_experiments_expand_and_validate(path):
+    specs = expand(load_experiment(path), path)
+    exp = load_experiment(path)
+    assert len(specs) == len(exp.arms) * exp.replications
+    if path.stem == "policy_comparison":
+        assert exp.replications >= 30
+        budgets = {p["budget_idr"] for a in exp.arms for p in a.policies}
+        assert budgets == {2.0e9}
