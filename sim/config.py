@@ -302,7 +302,9 @@ def check_settings(
             valid = ", ".join(sorted(allowed)) or "none"
             raise ConfigError(file, f"{path}.{key}", f"unknown parameter (valid: {valid})")
         out[key] = coerce(value, allowed[key], file, f"{path}.{key}")
-        problem = check_range(f"{table_prefix}.{key}", out[key])
+        problem = check_range(f"{table_prefix}.{key}", out[key]) or check_range(
+            f"{table_prefix.rsplit('.', 1)[0]}.{key}", out[key]
+        )
         if problem:
             raise ConfigError(file, f"{path}.{key}", problem)
     return out

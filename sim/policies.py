@@ -63,6 +63,30 @@ def target_mask(model, target: dict[str, Any] | None) -> np.ndarray:
     return mask
 
 
+COMMON = register_rows(
+    "policies",
+    (
+        (
+            "start",
+            0,
+            "month",
+            ASSUMPTION,
+            "first month the policy acts (0 = the first month)",
+            {"ge": 0},
+        ),
+        (
+            "end",
+            10_000,
+            "month",
+            ASSUMPTION,
+            "last month the policy acts (default: to the end)",
+            {"ge": 0},
+        ),
+        ("budget_idr", 1.0e9, "Rp", ASSUMPTION, "total budget; never exceeded", {"ge": 0.0}),
+    ),
+)
+
+
 def _rows(name: str, *rows: tuple):
     return register_rows(f"policies.{name}", rows)
 
@@ -71,9 +95,9 @@ def _rows(name: str, *rows: tuple):
 class Policy:
     """Base class: timing, budget, targeting and the spending ledger."""
 
-    start: int = 0
-    end: int = 10_000
-    budget_idr: float = 1.0e9
+    start: int = COMMON.start
+    end: int = COMMON.end
+    budget_idr: float = COMMON.budget_idr
     target: dict | None = None
     spent_idr: float = field(default=0.0, init=False)
 

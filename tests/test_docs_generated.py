@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sim.docs import END, START, odd_with_table, scenarios_reference
+from sim.docs import END, START, odd_with_table, policies_reference, scenarios_reference
 from sim.params import TABLE
 from tests.conftest import ROOT
 
@@ -14,6 +14,12 @@ DOCS = ROOT / "docs"
 def test_scenarios_reference_is_current():
     assert (DOCS / "scenarios.md").read_text() == scenarios_reference(), (
         "docs/scenarios.md is stale: run `msme-sim docs`"
+    )
+
+
+def test_policies_reference_is_current():
+    assert (DOCS / "policies.md").read_text() == policies_reference(), (
+        "docs/policies.md is stale: run `msme-sim docs`"
     )
 
 
