@@ -272,23 +272,23 @@ def check_covid_revenue_loss(seeds: int = 5, n: int = 1000) -> Check:
     )
 
 
+COLLABORATION = (
+    "knowledge_sharing",
+    "resource_sharing",
+    "joint_marketing",
+    "bulk_purchasing",
+    "partnering",
+    "governance",
+)
+"""The collaboration mechanisms switched off together to leave firms isolated."""
+
 # Each finding: (label, scenario, arm overrides, reference overrides, outcome, common overrides)
 FINDINGS = [
     (
         "1. COVID: collaboration raises survival under the shock",
         "covid_collaboration.yaml",
         [],
-        [
-            f"rules.{m}.enabled=false"
-            for m in (
-                "knowledge_sharing",
-                "resource_sharing",
-                "joint_marketing",
-                "bulk_purchasing",
-                "partnering",
-                "governance",
-            )
-        ],
+        [f"rules.{m}.enabled=false" for m in COLLABORATION],
         "survival_rate",
         ["firms.count=300", "months=36", "policies=[]"],
     ),

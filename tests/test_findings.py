@@ -11,17 +11,10 @@ import numpy as np
 
 from sim.config import load_scenario
 from sim.model import MSMEModel
+from sim.validation import COLLABORATION
 from tests.conftest import SCENARIOS
 
 SEEDS = range(20)
-COLLABORATION = (
-    "knowledge_sharing",
-    "resource_sharing",
-    "joint_marketing",
-    "bulk_purchasing",
-    "partnering",
-    "governance",
-)
 
 
 def run(name: str, overrides: list[str], seed: int) -> MSMEModel:
