@@ -27,6 +27,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/msme-sim bench --million
+	$(BIN)/python benchmarks/bench_batch.py
 
 validate-model: $(STAMP)
 	$(BIN)/msme-sim validate-model

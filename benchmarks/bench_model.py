@@ -72,19 +72,24 @@ def speed(n: int, months: int) -> dict:
 
 def memory(n: int, months: int) -> dict:
     """Peak RSS per firm of a fresh interpreter that builds and runs ``n`` firms."""
+    # VmHWM (peak resident set) belongs to this process image; ru_maxrss would carry the
+    # parent's peak across fork and exec.
     code = f"""
-import json, resource, time, sys
+import json, time, sys
 sys.path.insert(0, {str(HERE)!r})
 from bench_model import bench_scenario
 from sim.model import MSMEModel
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
 scenario = bench_scenario({n}, {months})
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = hwm()
 start = time.perf_counter()
 model = MSMEModel(scenario, seed=1)
 model.run()
 elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"before_kb": before, "peak_kb": peak, "seconds": elapsed}}))
+print(json.dumps({{"before_kb": before, "peak_kb": hwm(), "seconds": elapsed}}))
 """
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     out = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -23,9 +23,18 @@ class Networks:
     groups: sp.csr_matrix
     group_village: np.ndarray  # village of each group, -1 for regency-wide groups
     ties_csr: sp.csr_matrix = field(init=False, repr=False)
+    cache: dict = field(default_factory=dict, repr=False)  # derived arrays, rebuilt with the net
 
     def __post_init__(self):
         self.ties_csr = self.ties()
+
+    def edge_list(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(source, target) rows of every stored entry of the ``name`` matrix, cached."""
+        key = f"edges:{name}"
+        if key not in self.cache:
+            m = getattr(self, name)
+            self.cache[key] = (np.repeat(np.arange(m.shape[0]), np.diff(m.indptr)), m.indices)
+        return self.cache[key]
 
     @property
     def n_groups(self) -> int:
@@ -164,7 +173,9 @@ def attach(
     n = len(village)
     k = max(cfg.cluster_degree // 2, 0)
     cell = village.astype(np.int64) * 8 + sector
-    order = np.argsort(cell[: rows[0]], kind="stable") if len(rows) else np.arange(0)
+    order = net.cache.get("cell_order")
+    if order is None or len(order) != rows[0]:
+        order = np.argsort(cell[: rows[0]], kind="stable")
     sorted_cells = cell[order]
     src = np.repeat(rows, k)
     lo = np.searchsorted(sorted_cells, cell[src], side="left")
@@ -187,7 +198,10 @@ def attach(
     )
     new_groups = sp.csr_matrix((np.ones(len(who), np.float32), (who, grp)), shape=(n, net.n_groups))
     groups = _grow(net.groups, n, net.n_groups) + new_groups
-    return Networks(_binary(strong), _binary(weak), _binary(groups), net.group_village)
+    grown = Networks(_binary(strong), _binary(weak), _binary(groups), net.group_village)
+    merged = np.r_[order, rows]
+    grown.cache["cell_order"] = merged[np.argsort(cell[merged], kind="stable")]  # nearly sorted
+    return grown
 
 
 def _grow(m: sp.csr_matrix, n_rows: int, n_cols: int | None = None) -> sp.csr_matrix:

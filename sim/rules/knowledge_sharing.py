@@ -13,7 +13,6 @@ cost by up to ``cost_saving`` (better sourcing, less waste).
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from sim.params import ASSUMPTION
 from sim.rules import rule_table, variant
@@ -56,24 +55,35 @@ P = rule_table(
 
 
 def inflow(
-    ties: sp.csr_matrix,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    crossing: np.ndarray,
     knowledge: np.ndarray,
     openness: np.ndarray,
     alive: np.ndarray,
-    cells: np.ndarray,
 ) -> tuple[np.ndarray, float]:
-    """Per-firm mean shared gap over ``ties``, and the part of the total that crossed clusters.
+    """Per-firm mean shared gap over the edges (rows ← cols), and the part that crossed clusters.
 
     Computed edge by edge (O(edges)): the gap j → i is max(k_j − k_i, 0) × openness_j.
     """
-    rows = np.repeat(np.arange(ties.shape[0]), np.diff(ties.indptr))
-    cols = ties.indices
+    n = len(knowledge)
     live = alive[rows] & alive[cols]
     gap = np.maximum(knowledge[cols] - knowledge[rows], 0.0) * openness[cols] * live
-    total = np.bincount(rows, weights=gap, minlength=ties.shape[0]).astype(float)
-    degree = np.bincount(rows, weights=live, minlength=ties.shape[0]).astype(float)
-    cross = float(gap[cells[rows] != cells[cols]].sum())
+    total = np.bincount(rows, weights=gap, minlength=n).astype(float)
+    degree = np.bincount(rows, weights=live, minlength=n).astype(float)
+    cross = float(gap[crossing].sum())
     return np.divide(total, degree, out=np.zeros_like(total), where=degree > 0), cross
+
+
+def edges(model, name: str):
+    """Edge list of a tie layer and which edges cross village×sector clusters (cached)."""
+    net = model.net
+    key = f"crossing:{name}"
+    rows, cols = net.edge_list(name)
+    if key not in net.cache:
+        cells = model.cells()
+        net.cache[key] = cells[rows] != cells[cols]
+    return rows, cols, net.cache[key]
 
 
 @variant("knowledge_sharing", "trust_weighted", default=True)
@@ -88,9 +98,8 @@ def trust_weighted(
 ):
     """Learn from strong and weak ties; knowledge lowers unit cost (see the module docstring)."""
     s = model.state
-    cells = model.cells()
-    from_strong, cross_strong = inflow(model.net.strong, s.knowledge, s.openness, s.alive, cells)
-    from_weak, cross_weak = inflow(model.net.weak, s.knowledge, s.openness, s.alive, cells)
+    from_strong, cross_strong = inflow(*edges(model, "strong"), s.knowledge, s.openness, s.alive)
+    from_weak, cross_weak = inflow(*edges(model, "weak"), s.knowledge, s.openness, s.alive)
     absorb = s.trust * (0.5 + 0.5 * s.literacy) * s.alive
     governance = getattr(model, "governance", None)
     if governance is not None:

@@ -97,10 +97,11 @@ def village_facility(
     model.facility_spend_idr = float(share.sum())
     # Distribution synergy: the largest digital user carries the others' online orders.
     digital = users & (s.level >= 1)
-    best = np.lexsort((-s.customers, ~digital, s.village))  # per village: digital, largest first
-    head = best[np.r_[True, s.village[best][1:] != s.village[best][:-1]]]
+    idx = np.flatnonzero(digital)
+    best = idx[np.lexsort((-s.customers[idx], s.village[idx]))]  # per village, largest first
+    head = best[np.r_[True, s.village[best][1:] != s.village[best][:-1]]] if len(best) else best
     carrier = np.full(n_villages, -1)
-    carrier[s.village[head[digital[head]]]] = head[digital[head]]
+    carrier[s.village[head]] = head
     c = carrier[s.village]
     shipper = digital & (c >= 0) & (c != np.arange(s.n))
     fee = np.where(shipper, carry_fee * s.online_demand, 0.0)
