@@ -25,8 +25,17 @@ def metric(name: str, doc: str) -> Callable:
 
 
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
-    count = mask.sum()
-    return float(values[mask].mean()) if count else 0.0
+    """Mean of ``values`` where ``mask`` holds (0 when it holds nowhere)."""
+    count = np.count_nonzero(mask)
+    if not count:
+        return 0.0
+    return (
+        float(np.dot(values, mask) / count)
+        if values.dtype.kind == "f"
+        else float(
+            np.count_nonzero(values & mask) / count if values.dtype == bool else values[mask].mean()
+        )
+    )
 
 
 def gini(values: np.ndarray) -> float:

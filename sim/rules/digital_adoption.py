@@ -103,19 +103,20 @@ def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
     return gb * villages.data_price[state.village] * (1 - state.data_subsidy)
 
 
-def peer_share(model, adopters: np.ndarray, group_weight: float, mixing: str) -> np.ndarray:
-    """Share of each firm's contacts among ``adopters`` (living firms only)."""
+def peer_shares(model, adopters: list[np.ndarray], group_weight: float, mixing: str) -> np.ndarray:
+    """For each mask in ``adopters``: the share of each firm's living contacts (ties and group
+    co-members, weighted ``group_weight``) in it; one column per mask."""
     s = model.state
-    alive = s.alive.astype(np.float32)
     if mixing == "full":
-        return np.full(s.n, adopters.sum() / max(alive.sum(), 1.0))
-    a = adopters.astype(np.float32)
-    ties = model.net.ties_csr
-    tie_share = (ties @ a) / np.maximum(ties @ alive, 1.0)
-    groups = model.net.groups
-    group_members = groups @ (groups.T @ alive)
-    group_share = (groups @ (groups.T @ a)) / np.maximum(group_members, 1.0)
-    w = np.where(group_members > 0, group_weight, 0.0)
+        living = max(s.alive.sum(), 1)
+        return np.column_stack([np.full(s.n, a.sum() / living) for a in adopters])
+    x = np.column_stack([s.alive, *adopters]).astype(np.float32)  # one sparse product for all
+    ties, groups = model.net.ties_csr, model.net.groups
+    by_ties = ties @ x
+    by_groups = groups @ (groups.T @ x)
+    tie_share = by_ties[:, 1:] / np.maximum(by_ties[:, :1], 1.0)
+    group_share = by_groups[:, 1:] / np.maximum(by_groups[:, :1], 1.0)
+    w = np.where(by_groups[:, :1] > 0, group_weight, 0.0)
     return (1 - w) * tie_share + w * group_share
 
 
@@ -144,6 +145,9 @@ def bass_gated(
     signal = has_signal(s, v)
     budget = affordable_data_share * np.maximum(s.customers, 1.0)
 
+    imitation = peer_shares(
+        model, [alive & (level >= 1), alive & (level >= 2)], group_weight, mixing
+    )
     for target, p_, q_, need in (
         (1, p, q, literacy_messaging),
         (2, p_marketplace, q_marketplace, literacy_marketplace),
@@ -151,8 +155,7 @@ def bass_gated(
         if target > max_level:
             break
         candidates = alive & (level == target - 1)
-        imitation = peer_share(model, alive & (level >= target), group_weight, mixing)
-        hazard = 1 - np.exp(-(p_ + q_ * imitation) * MONTH)
+        hazard = 1 - np.exp(-(p_ + q_ * imitation[:, target - 1]) * MONTH)
         lit_gate = np.clip(s.literacy / need, 0, 1) if need > 0 else 1.0
         net_gate = signal * (v.quality[s.village] if target == 2 else 1.0)
         device = np.where(s.has_device, 0.0, conn.device_cost_idr) if target == 1 else 0.0

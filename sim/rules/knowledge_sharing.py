@@ -67,10 +67,11 @@ def inflow(
     Computed edge by edge (O(edges)): the gap j → i is max(k_j − k_i, 0) × openness_j.
     """
     n = len(knowledge)
-    live = alive[rows] & alive[cols]
-    gap = np.maximum(knowledge[cols] - knowledge[rows], 0.0) * openness[cols] * live
-    total = np.bincount(rows, weights=gap, minlength=n).astype(float)
-    degree = np.bincount(rows, weights=live, minlength=n).astype(float)
+    source = np.where(alive, knowledge, -1.0)[cols]  # dead contacts share nothing
+    weight = (openness * alive)[cols]
+    gap = np.maximum(source - knowledge[rows], 0.0) * weight
+    total = np.bincount(rows, weights=gap, minlength=n) * alive
+    degree = np.bincount(rows, weights=alive[cols], minlength=n)
     cross = float(gap[crossing].sum())
     return np.divide(total, degree, out=np.zeros_like(total), where=degree > 0), cross
 
