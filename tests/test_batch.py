@@ -72,6 +72,7 @@ def test_batch_writes_the_documented_layout(tmp_path):
     assert runs["run_id"].is_unique and (runs["status"] == "done").all()
     assert runs.groupby(["arm", "firms.cash_months"])["config_hash"].nunique().eq(1).all()
     assert runs["config_hash"].nunique() == 4
+    assert runs.groupby("replication")["seed"].nunique().eq(1).all()  # paired across arms, points
     firms = pd.read_parquet(tmp_path / "out" / "firms" / f"{runs['run_id'][0]}.parquet")
     wanted = ["revenue_idr", "profit_idr", "income_idr", "digital_level", "poor_owner", "sector"]
     assert set(wanted + ["alive"]) <= set(firms.columns) and len(firms) >= 40
@@ -84,6 +85,7 @@ def test_batch_writes_the_documented_layout(tmp_path):
     ]
     written = yaml.safe_load((tmp_path / "out" / "experiment.yaml").read_text())
     assert written["arms"][1]["set"] == {"firms.literacy_mean": 0.9} and written["seed"] == 7
+    assert written["runs"] == 8 and written["sweep"]["parameters"]["firms.cash_months"]
     # A rerun skips everything and changes nothing.
     again = run_batch(path, executor="serial", out=tmp_path / "out", progress=False)
     assert (again.done, again.skipped) == (0, 8)

@@ -68,7 +68,9 @@ def prepare(source: str | Path | Mapping[str, Any], out: str | Path | None = Non
     plan = expand(exp, file)
     root = Path(out) if out else Path("results") / exp.name
     check_writable(root, file)
-    return plan, resolved_experiment(exp, file), root
+    experiment = resolved_experiment(exp, file)
+    experiment["runs"] = len(plan)
+    return plan, experiment, root
 
 
 def run_batch(
