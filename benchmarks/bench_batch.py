@@ -27,7 +27,7 @@ ROOT = HERE.parent
 
 #: Runs in a fresh interpreter: a batch whose own memory is sampled by a thread as runs finish.
 MEMORY_PROBE = """
-import json, resource, sys, threading, time
+import json, sys, threading, time
 from pathlib import Path
 from sim.runner.batch import run_batch
 
@@ -46,7 +46,8 @@ threading.Thread(target=sample, daemon=True).start()
 start = time.perf_counter()
 run_batch(path, executor="processes", workers=2, out=out, progress=False)
 stop.set()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process's own peak (ru_maxrss would carry the parent's across fork and exec)
+peak = [int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")][0] / 1024
 print(json.dumps({"peak_mb": peak, "seconds": time.perf_counter() - start, "samples": samples}))
 """
 
@@ -82,7 +83,8 @@ def overhead(folder: Path, runs: int) -> dict:
     scenario = load_scenario(
         ROOT / "scenarios" / "baseline.yaml", ["firms.count=1000", "months=12", "firms.villages=10"]
     )
-    simulate(scenario, seed=0)  # warm-up (imports, caches)
+    simulate(scenario, seed=0)  # warm-up (imports, caches) of the run and of the batch machinery
+    timed_batch(experiment(folder, 2, 1000, 12), folder / "warm-up", "serial")
     alone, batch = [], []
     path = experiment(folder, runs, 1000, 12)
     for round_ in range(2):

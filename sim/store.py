@@ -101,6 +101,21 @@ def write_run_files(
         (root / "failed" / f"{run_id}.txt").unlink(missing_ok=True)
 
 
+#: Descriptors of the locks this process holds: a forked worker lets go of its copies
+#: (:func:`drop_inherited_locks`), or a lock would outlive a killed batch in its workers.
+_HELD_LOCKS: set[int] = set()
+
+
+def drop_inherited_locks() -> None:
+    """In a forked worker: point the inherited lock descriptors at /dev/null (the parent's
+    lock is untouched; the descriptor numbers stay valid for anything that closes them)."""
+    for fd in list(_HELD_LOCKS):
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    _HELD_LOCKS.clear()
+
+
 class Store:
     """One batch results directory, opened (and locked) by one batch at a time."""
 
@@ -150,10 +165,12 @@ class Store:
                 file, "--out", f"{self.root} is in use by another batch (wait for it to finish)"
             ) from None
         self._lock_handle = handle
+        _HELD_LOCKS.add(handle.fileno())
 
     def release(self) -> None:
         """Release the lock (the OS also releases it when the process dies)."""
         if self._lock_handle is not None:
+            _HELD_LOCKS.discard(self._lock_handle.fileno())
             self._lock_handle.close()
             self._lock_handle = None
 
@@ -167,26 +184,42 @@ class Store:
         """``run_id → "done" | "failed"`` of every finished run (records are read one by one)."""
         return {p.stem: json.loads(p.read_text())["status"] for p in self.runs_dir.glob("*.json")}
 
-    def write_runs_table(self, order: Iterable[str], chunk: int = 2000) -> pd.DataFrame:
-        """Rebuild runs.parquet from the records, in plan order; return its run_id and status.
+    def write_runs_table(self, order: Iterable[str], chunk: int = 1000) -> dict[str, str]:
+        """Rebuild runs.parquet from the records, in plan order (never duplicated), streaming
+        ``chunk`` records at a time so memory does not grow with the number of runs.
 
-        Records are turned into frames ``chunk`` at a time, so memory stays near the size of
-        the final table.
+        Columns: ids, design, run columns, then the outcomes. Returns ``run_id → status``.
         """
-        frames, rows = [], []
-        for run_id in order:
-            record = self.record(run_id)
-            if record is not None:
-                rows.append(record)
-            if len(rows) >= chunk:
-                frames.append(pd.DataFrame(rows))
-                rows = []
-        frames.append(pd.DataFrame(rows))
-        frame = pd.concat([f for f in frames if len(f)] or frames, ignore_index=True)
-        lead = [c for c in ID_COLUMNS if c in frame]
-        design = [c for c in frame.columns if "." in c or c == "sample"]
-        run = [c for c in RUN_COLUMNS if c in frame]
-        rest = [c for c in frame.columns if c not in {*lead, *design, *run}]
-        frame = frame[lead + design + run + rest]
-        atomic_write_frame(self.root / "runs.parquet", frame)
-        return frame.reindex(columns=["run_id", "status"])
+        finished = [r for r in order if (self.runs_dir / f"{r}.json").is_file()]
+        kinds: dict[str, set] = {}
+        for run_id in finished:  # first pass: the columns and their types
+            for key, value in self.record(run_id).items():
+                kinds.setdefault(key, set()).add(type(value))
+        design = [c for c in kinds if "." in c or c == "sample"]
+        lead = [c for c in (*ID_COLUMNS, *design, *RUN_COLUMNS) if c in kinds]
+        columns = lead + [c for c in kinds if c not in lead]
+        schema = pa.schema([(c, _arrow_type(kinds[c])) for c in columns])
+        statuses: dict[str, str] = {}
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}runs.parquet.", dir=self.root)
+        os.close(fd)
+        try:
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for start in range(0, len(finished), chunk):
+                    rows = [self.record(r) for r in finished[start : start + chunk]]
+                    statuses.update((row["run_id"], row["status"]) for row in rows)
+                    writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+            os.replace(tmp, self.root / "runs.parquet")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return statuses
+
+
+def _arrow_type(types: set) -> pa.DataType:
+    """Arrow type of a runs-table column from the Python types of its values."""
+    types = types - {type(None)}
+    if str in types:
+        return pa.string()
+    if types and types <= {int, bool}:
+        return pa.int64()
+    return pa.float64()

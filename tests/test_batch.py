@@ -60,6 +60,25 @@ def stop(procs: list[subprocess.Popen]) -> None:
             proc.wait()
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux /proc)."""
+    found: set[int] = set()
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return found
+    for child in map(int, text.split()):
+        found |= {child} | descendants(child)
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_batch_writes_the_documented_layout(tmp_path):
     sweep = {"parameters": {"firms.cash_months": {"values": [1.0, 3.0]}}}
     path = write_experiment(tmp_path, replications=2, sweep=sweep)
@@ -183,10 +202,17 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_batch(executor, tmp_path, cli
         # While it runs, a second batch on the same directory is refused.
         code, _, stderr = cli("batch", path, "--executor", "serial", "--out", out)
         assert code == 2 and "in use by another batch" in stderr
+        workers = descendants(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.kill()
         proc.wait()
+    # Pool workers end with the batch process: no orphan writes into the directory.
+    deadline = time.monotonic() + 30
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(map(running, workers)), "workers outlived the killed batch"
+    assert executor == "serial" or workers
     marker.unlink()
     finished = len(list((out / "runs").glob("*.json")))
     assert 3 <= finished < 24, "the batch should have been killed midway"
@@ -195,6 +221,40 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_batch(executor, tmp_path, cli
     assert_same_results(reference.out, out)
     assert [p for p in out.rglob("*") if p.name.startswith(".tmp-")] == []
     assert runs_table(out)["run_id"].is_unique
+
+
+ORPHAN = """
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from sim.runner.executors import init_worker
+
+pool = ProcessPoolExecutor(
+    1, mp_context=get_context(sys.argv[1]), initializer=init_worker, initargs=(os.getpid(),)
+)
+print(pool.submit(os.getpid).result(), flush=True)
+pool.submit(time.sleep, 300)
+time.sleep(300)
+"""
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_pool_workers_end_when_the_batch_process_is_killed(method):
+    """A worker busy with a long task ends anyway when its batch process dies (kill -9)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN, method], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        worker = int(proc.stdout.readline())
+        assert running(worker)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 60  # the task would keep it alive for 300 s
+    while running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(worker)
 
 
 FAULTY = '''

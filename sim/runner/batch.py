@@ -123,7 +123,7 @@ def run_batch(
                 "are kept: rerun the same command to resume"
             ) from None
         raise
-    failed = set(table.loc[table["status"] == "failed", "run_id"])
+    failed = {run_id for run_id, status in table.items() if status == "failed"}
     rerun = [plan.rerun_command(s) for s in plan if s.run_id in failed][:3]
     return BatchResult(root, len(plan), done, len(failed), len(plan) - len(todo), rerun)
 
@@ -175,14 +175,16 @@ class Progress:
         self.bar, self.last, self.start = None, 0.0, time.monotonic()
 
     def __enter__(self):
-        if self.tty and self.total:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=self.total, desc=self.name, unit="run")
         return self
 
     def update(self, done: int, failed: int) -> None:
         count = done + failed
+        if self.tty and not self.quiet and self.bar is None:
+            # Created at the first finished run, once a forking pool has started its workers:
+            # a bar starts a monitor thread, and forking a threaded process is unsafe.
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=self.total, desc=self.name, unit="run", initial=count - 1)
         if self.bar is not None:
             self.bar.update(1)
             self.bar.set_postfix(done=done, failed=failed, refresh=False)

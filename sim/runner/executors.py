@@ -86,13 +86,17 @@ PRELOAD = ["sim.runner.task", "sim.store", "sim.model"]
 
 
 def process_context():
-    """A "forkserver" context where the platform has one, else "spawn".
+    """How worker processes start.
 
-    Both start workers from a clean interpreter (never a fork of a Jupyter kernel or of a
-    threaded process). The fork server imports msme-sim once and then forks each worker in
-    milliseconds; it stays up for later batches of the same Python session.
+    ``fork`` when this process runs a single thread: workers start at once and share its
+    imports. Otherwise (a Jupyter kernel, a Dask client, any threads) ``forkserver``, which is
+    safe with threads: a clean server process imports msme-sim once and forks each worker in
+    milliseconds (it stays up for later batches of the session); ``spawn`` where neither exists.
     """
-    if "forkserver" in get_all_start_methods():
+    methods = get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return get_context("fork")
+    if "forkserver" in methods:
         context = get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
         return context
@@ -104,7 +108,7 @@ def _processes(workers: int, scheduler: str | None, file: str):
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=process_context(),
-        initializer=exit_with_batch,
+        initializer=init_worker,
         initargs=(os.getpid(),),
     )
     try:
@@ -140,12 +144,16 @@ def _dask(workers: int, scheduler: str | None, file: str):
             cluster.close()
 
 
-def exit_with_batch(batch: int) -> None:
-    """Worker initializer: end this worker as soon as the batch process ``batch`` is gone (even
-    after ``kill -9``), so no orphan keeps writing into a results directory a rerun reopens.
+def init_worker(batch: int) -> None:
+    """Pool worker initializer: let go of the results directory's lock a forked worker
+    inherits, and end this worker as soon as the batch process ``batch`` is gone (even after
+    ``kill -9``), so no orphan keeps the lock or writes into a directory a rerun reopens.
 
     A thread waits on a pidfd (Linux: woken the moment the process exits) or else polls.
     """
+    from sim.store import drop_inherited_locks
+
+    drop_inherited_locks()
 
     def alive() -> bool:
         try:

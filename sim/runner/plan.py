@@ -9,6 +9,7 @@ the experiment option that caused it, e.g. ``x.yaml: arms.2.set.firms.count: ...
 from __future__ import annotations
 
 import copy
+import json
 import os
 import shlex
 from collections.abc import Sequence
@@ -128,8 +129,12 @@ class Plan(Sequence):
 
     # --- records and reruns ---------------------------------------------------------------------
     def columns(self, spec: RunSpec) -> dict[str, Any]:
-        """The design columns of a run: swept values by dotted path (and ``sample``)."""
-        return dict(self.points[spec.point])
+        """The design columns of a run: swept values by dotted path (and ``sample``); a list
+        or mapping value is written as JSON text."""
+        return {
+            k: json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v
+            for k, v in self.points[spec.point].items()
+        }
 
     def rerun_command(self, spec: RunSpec) -> str:
         """The ``msme-sim run`` command that reruns this one run alone, with the same results."""
