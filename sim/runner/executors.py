@@ -26,6 +26,8 @@ EXECUTORS = ("serial", "processes", "dask")
 
 @dataclass
 class Pool:
+    """An open executor: how to submit a task, wait for futures, and how many may be in flight."""
+
     submit: Callable[[Callable, Any], Any]
     wait: Callable
     slots: int
