@@ -114,7 +114,7 @@ class MSMEModel(mesa.Model):
 
     def apply_rule(self, mechanism: str) -> None:
         """Run the scenario's variant of ``mechanism`` with its own stream (skipped if disabled)."""
-        rule = self.rules.get(mechanism)
+        rule = self.rules[mechanism]  # a KeyError here is a misspelt phase
         if rule is not None:
             rule(self, self.stream(mechanism))
 
