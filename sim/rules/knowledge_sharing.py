@@ -73,7 +73,7 @@ def inflow(
     total = np.bincount(rows, weights=gap, minlength=n) * alive
     degree = np.bincount(rows, weights=alive[cols], minlength=n)
     cross = float(gap[crossing].sum())
-    return np.divide(total, degree, out=np.zeros_like(total), where=degree > 0), cross
+    return np.divide(total, degree, out=np.zeros(n), where=degree > 0), cross
 
 
 def edges(model, name: str):
