@@ -242,7 +242,7 @@ def reference_bulk_purchasing(
                 s.extra_cost[i] += charge
                 s.pool_charge_idr[i] = charge
                 savings += d * commit
-            s.trust[i] = min(max(s.trust[i] - trust_loss * defaults, 0.0), 1.0)
+            s.trust[i] = min(max(s.trust[i] - trust_loss * (defaults > 0), 0.0), 1.0)
     model.pool_savings_idr = savings
     model.pool_defaults = sum(1 for pool, *_ in priced for *_, ok in pool if not ok)
 

@@ -48,7 +48,7 @@ def reference_pools(model, draws, p):
     for g, bad in defaulters.items():
         everyone = members.get(g, []) + bad
         for i in everyone:
-            trust[i] = min(max(trust[i] - p["trust_loss"] * len(bad), 0.0), 1.0)
+            trust[i] = min(max(trust[i] - p["trust_loss"], 0.0), 1.0)
     return unit_cost, extra, trust
 
 

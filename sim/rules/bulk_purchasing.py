@@ -19,8 +19,9 @@ Savings are split by ``split``: ``proportional`` (each keeps the discount on its
 
 A committed member defaults with probability ``default_rate`` (a shortfall after committing): it
 buys at its own price, the pool resells its share of the order at a loss of ``default_penalty``,
-which the paying members cover in proportion to their orders, and every member of that pool loses
-``trust_loss`` of trust per default. A pool whose members all default cancels its order.
+which the paying members cover in proportion to their orders, and every member of a pool with a
+default this month loses ``trust_loss`` of trust (once, however many defaulted: what members
+learn is that the pool can fail). A pool whose members all default cancels its order.
 Money: members' extra costs (coordination, default losses, equal-split transfers) go through
 ``extra_cost``; the discount through this month's ``unit_cost``.
 """
@@ -87,7 +88,7 @@ P = rule_table(
         0.05,
         "0-1",
         ASSUMPTION,
-        "members' trust lost per default in their pool",
+        "members' trust lost in a month their pool has a default",
         {"ge": 0.0, "le": 1.0},
     ),
     ("split", "proportional", "-", SIDOARJO, "how savings are shared: proportional or equal"),
@@ -262,7 +263,7 @@ def group_pool(
     s.unit_cost[rows] *= 1 - out.discount
     s.extra_cost[rows] += charge
     defaults = np.bincount(g, weights=~paying, minlength=n_groups)
-    s.trust[rows] = np.clip(s.trust[rows] - trust_loss * defaults[g], 0.0, 1.0)
+    s.trust[rows] = np.clip(s.trust[rows] - trust_loss * (defaults[g] > 0), 0.0, 1.0)
 
     model.pool_savings_idr = float((out.discount * commit[rows]).sum())
     model.pool_defaults = int((~paying).sum())
