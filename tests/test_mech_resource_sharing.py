@@ -55,9 +55,9 @@ def test_users_are_the_largest_group_in_which_every_member_gains(rows, cost, cap
         for k in range(1, len(ranked) + 1):
             group = fixed[ranked[:k]]
             saving = 0.3 * group * min(1.0, capacity / k)
-            pays = cost * group / group.sum() if by_use else np.full(k, cost / k)
             if by_use and group.sum() == 0:
                 continue
+            pays = cost * group / group.sum() if by_use else np.full(k, cost / k)
             if saving[-1] > pays[-1]:
                 best = k
         assert users[village == v].sum() == best

@@ -194,6 +194,17 @@ def pool_coordination_cost(model, coordination_idr: float) -> np.ndarray:
     return coordination_idr * per_group
 
 
+def pool_group(model) -> np.ndarray:
+    """Each firm's pooling group (its first group, -1 for none), cached until the groups change."""
+    from sim.rules.market import first_group
+
+    groups = model.net.groups
+    cached = getattr(model, "_pool_group", None)
+    if cached is None or cached[0] is not groups:
+        cached = model._pool_group = (groups, first_group(groups))
+    return cached[1]
+
+
 def planned_order(state) -> np.ndarray:
     """This month's committed input order, Rp: min(last month's demand / price, capacity) units
     at the firm's current unit cost."""
@@ -228,12 +239,9 @@ def group_pool(
     split=P.split,
 ):
     """Form this month's pools, price them on the schedule and share costs and savings."""
-    from sim.rules.market import first_group
-
-    s, groups = model.state, model.net.groups
-    n_groups = groups.shape[1]
+    s, n_groups = model.state, model.net.n_groups
     draws = rng.random(s.n)
-    group = first_group(groups)
+    group = pool_group(model)
     commit = planned_order(s)
     join = s.alive & (group >= 0) & (s.trust >= min_trust) & (commit > 0) & (s.cash >= commit)
     rows = np.flatnonzero(join)
