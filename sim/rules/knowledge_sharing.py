@@ -70,8 +70,8 @@ def inflow(
     source = np.where(alive, knowledge, -1.0)[cols]  # dead contacts share nothing
     weight = (openness * alive)[cols]
     gap = np.maximum(source - knowledge[rows], 0.0) * weight
-    total = np.bincount(rows, weights=gap, minlength=n) * alive
-    degree = np.bincount(rows, weights=alive[cols], minlength=n)
+    total = np.bincount(rows, weights=gap, minlength=n).astype(float) * alive
+    degree = np.bincount(rows, weights=alive[cols], minlength=n).astype(float)
     cross = float(gap[crossing].sum())
     return np.divide(total, degree, out=np.zeros_like(total), where=degree > 0), cross
 
