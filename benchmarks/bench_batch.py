@@ -169,7 +169,11 @@ def main(argv=None) -> int:
         *[f"| {done:,} | {mb:.0f} MB |" for done, mb in timeline(memory[big]["samples"], big)],
         "",
         "Speed-ups are bounded by the machine: with 2 cores shared with other work, a ratio "
-        "below 2 partly measures that other work (see the load average).",
+        "below 2 partly measures that other work (see the load average). The Dask figure "
+        "includes starting a LocalCluster (a scheduler and two spawned worker processes that "
+        "import msme-sim: several seconds); against a running cluster (`--scheduler`) that "
+        "cost is paid once, not per batch. Overhead per run: validation, task hand-over, the "
+        "monthly and firm-table Parquet files, the JSON record and runs.parquet.",
     ]
     Path(args.out).mkdir(parents=True, exist_ok=True)
     (Path(args.out) / "RESULTS-batch.md").write_text("\n".join(lines) + "\n")
