@@ -175,19 +175,20 @@ class Progress:
         self.bar, self.last, self.start = None, 0.0, time.monotonic()
 
     def __enter__(self):
+        if self.tty and not self.quiet and self.total:
+            from tqdm import tqdm
+
+            class Bar(tqdm):
+                monitor_interval = 0  # no monitor thread: a forking pool starts after the bar
+
+            self.bar = Bar(total=self.total, desc=self.name, unit="run")
         return self
 
     def update(self, done: int, failed: int) -> None:
         count = done + failed
-        if self.tty and not self.quiet and self.bar is None:
-            # Created at the first finished run, once a forking pool has started its workers:
-            # a bar starts a monitor thread, and forking a threaded process is unsafe.
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=self.total, desc=self.name, unit="run", initial=count - 1)
         if self.bar is not None:
-            self.bar.update(1)
             self.bar.set_postfix(done=done, failed=failed, refresh=False)
+            self.bar.update(1)
             return
         now = time.monotonic()
         step = max(self.total // 10, 1)
