@@ -140,6 +140,14 @@ class Store:
                     f"(was the file changed? e.g. {stale[0]}); use --force to clear them or "
                     "--out NEW_DIR",
                 )
+            if force and not (self.root / "experiment.yaml").is_file():
+                if any((self.root / name).exists() for name in FOLDERS):
+                    raise ConfigError(
+                        file,
+                        "--force",
+                        f"{self.root} has no experiment.yaml: not a results directory, "
+                        "nothing cleared (choose a new --out)",
+                    )
             if force:
                 for name in FOLDERS:
                     shutil.rmtree(self.root / name, ignore_errors=True)
