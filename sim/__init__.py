@@ -8,9 +8,11 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 
-def run_experiment(path, executor: str = "processes", **options):
-    """Run (or resume) the experiment file at ``path``; returns a handle with ``.runs()`` and
-    ``.monthly()`` DataFrames. See ``msme-sim batch --help`` for the options."""
+def run_experiment(path_or_config, executor="processes", workers=None, out=None, **options):
+    """Run (or resume) an experiment: a file, or a mapping with the same keys (its scenario
+    path is then relative to the working directory). Returns a handle with ``.runs()`` and
+    ``.monthly()`` DataFrames. Other options: ``scheduler``, ``retry_failed``, ``force``,
+    ``progress`` (see ``msme-sim batch --help``). Imported lazily: ``import sim`` stays light."""
     from sim.runner.batch import run_experiment as run
 
-    return run(path, executor=executor, **options)
+    return run(path_or_config, executor=executor, workers=workers, out=out, **options)

@@ -104,17 +104,21 @@ def cmd_bench(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from sim.runner.batch import run_batch
+    from sim.runner.batch import BatchAborted, run_batch
 
-    result = run_batch(
-        args.experiment,
-        executor=args.executor,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        out=args.out,
-        retry_failed=args.retry_failed,
-        force=args.force,
-    )
+    try:
+        result = run_batch(
+            args.experiment,
+            executor=args.executor or ("dask" if args.scheduler else "processes"),
+            workers=args.workers,
+            scheduler=args.scheduler,
+            out=args.out,
+            retry_failed=args.retry_failed,
+            force=args.force,
+        )
+    except BatchAborted as exc:
+        print(f"error: {args.experiment}: {exc}", file=sys.stderr)
+        return 1
     print(
         f"{result.out}: {result.total} runs ({result.done} run now, {result.skipped} already "
         f"finished, {result.failed} failed) → {result.out / 'runs.parquet'}"
@@ -125,6 +129,8 @@ def cmd_batch(args) -> int:
             "rerun with --retry-failed",
             file=sys.stderr,
         )
+        for command in result.rerun:
+            print(f"  rerun one alone: {command}", file=sys.stderr)
         return 1
     return 0
 
@@ -204,9 +210,15 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_bench)
     bt = sub.add_parser("batch", help="run an experiment file: arms × replications (resumable)")
     bt.add_argument("experiment")
-    bt.add_argument("--executor", default="processes", choices=["serial", "processes", "dask"])
+    bt.add_argument(
+        "--executor",
+        choices=["serial", "processes", "dask"],
+        help="where runs execute (default: processes; dask when --scheduler is given)",
+    )
     bt.add_argument("--workers", type=int, help="parallel workers (default: CPU cores)")
-    bt.add_argument("--scheduler", help="address of a running Dask scheduler (tcp://host:port)")
+    bt.add_argument(
+        "--scheduler", help="address of a running Dask scheduler (tcp://host:port); implies dask"
+    )
     bt.add_argument("--out", help="results directory (default results/<experiment name>/)")
     bt.add_argument("--retry-failed", action="store_true", help="rerun runs that failed")
     bt.add_argument("--force", action="store_true", help="replace results of another experiment")

@@ -188,6 +188,23 @@ class MSMEModel(mesa.Model):
         frame.insert(0, "month", np.arange(1, months + 1))
         return frame
 
+    def firm_table(self) -> pd.DataFrame:
+        """Every firm row now (living, exited and entrants): this month's revenue, profit and
+        owner income in Rp, digital level, poor-owner flag, sector name, size class, alive."""
+        s = self.state
+        return pd.DataFrame(
+            {
+                "revenue_idr": s.revenue,
+                "profit_idr": s.profit,
+                "income_idr": s.drawings,
+                "digital_level": s.level,
+                "poor_owner": s.poor,
+                "sector": pd.Categorical.from_codes(s.sector, SECTORS),
+                "size_class": s.size_class,
+                "alive": s.alive,
+            }
+        )
+
     def summary(self) -> dict[str, float]:
         """End-of-run outcomes (the last month's aggregates)."""
         if self.month == 0:

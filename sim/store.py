@@ -1,12 +1,16 @@
 """The results directory of a batch: layout, atomic writes, run records, resume and the lock.
 
 DIR/
-  experiment.yaml          the resolved experiment, with a fingerprint of its runs
-  runs.parquet             one row per run (rebuilt from the records; never appended to)
+  experiment.yaml          the resolved experiment (arms, seed, design, SALib problem)
+  runs.parquet             one row per run, rebuilt from the records (never appended to)
   runs/<run_id>.parquet    monthly aggregates of one run
-  runs/<run_id>.json       the run's record (written last: a run exists when its record does)
-  failed/<run_id>.txt      the traceback of a failed run
-  .lock                    held (flock) by the batch writing DIR
+  runs/<run_id>.json       the run's record, written LAST: a run exists when its record does
+  firms/<run_id>.parquet   the run's end-of-run firm table (when the experiment keeps them)
+  failed/<run_id>.txt      the traceback of a failed run, with the command that reruns it
+  .lock                    held (flock) by the batch writing DIR; the OS frees it on any exit
+
+Every file is written to a ``.tmp-*`` name and renamed, so a crash at any moment leaves only
+complete files; stale temporary files are removed when a batch opens the directory.
 """
 
 from __future__ import annotations
@@ -16,18 +20,27 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
 from sim.errors import ConfigError
 
 TEMP_PREFIX = ".tmp-"
+FOLDERS = ("runs", "firms", "failed")
+#: Leading columns of runs.parquet (the design's columns follow ``seed``).
+ID_COLUMNS = ["run_id", "arm", "replication", "seed"]
+RUN_COLUMNS = ["status", "error", "duration_s", "version", "config_hash"]
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary sibling and a rename."""
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -39,53 +52,116 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_frame(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` as Parquet to ``path`` through a temporary sibling and a rename."""
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", dir=path.parent)
     os.close(fd)
     try:
-        frame.to_parquet(tmp, index=False)
+        pq.write_table(arrow_table(frame), tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an Arrow table. Per-run tables (NumPy numbers, booleans, categoricals) are
+    converted column by column: pandas' general conversion would cost about as much as writing
+    the small file. Anything else goes through ``pa.Table.from_pandas``."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            categories = pa.array(values.cat.categories.to_numpy())
+            columns[name] = pa.DictionaryArray.from_arrays(values.cat.codes.to_numpy(), categories)
+        elif isinstance(values.dtype, np.dtype) and values.dtype.kind in "biuf":
+            columns[name] = values.to_numpy()
+        else:
+            return pa.Table.from_pandas(frame, preserve_index=False)
+    return pa.table(columns)
+
+
+def write_run_files(
+    root: Path,
+    record: dict[str, Any],
+    monthly: pd.DataFrame | None,
+    firms: pd.DataFrame | None,
+    traceback_text: str | None = None,
+) -> None:
+    """A worker's output: monthly and firm tables, or the traceback; then the record."""
+    run_id = record["run_id"]
+    if monthly is not None:
+        atomic_write_frame(root / "runs" / f"{run_id}.parquet", monthly)
+    if firms is not None:
+        atomic_write_frame(root / "firms" / f"{run_id}.parquet", firms)
+    if traceback_text is not None:
+        atomic_write_bytes(root / "failed" / f"{run_id}.txt", traceback_text.encode())
+    text = json.dumps(record, default=str, allow_nan=True)
+    atomic_write_bytes(root / "runs" / f"{run_id}.json", text.encode())
+    if traceback_text is None:  # after the record: a crash in between leaves a retried run failed
+        (root / "failed" / f"{run_id}.txt").unlink(missing_ok=True)
+
+
+#: Descriptors of the locks this process holds: a forked worker lets go of its copies
+#: (:func:`drop_inherited_locks`), or a lock would outlive a killed batch in its workers.
+_HELD_LOCKS: set[int] = set()
+
+
+def drop_inherited_locks() -> None:
+    """In a forked worker: point the inherited lock descriptors at /dev/null (the parent's
+    lock is untouched; the descriptor numbers stay valid for anything that closes them)."""
+    for fd in list(_HELD_LOCKS):
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    _HELD_LOCKS.clear()
+
+
 class Store:
-    """One batch results directory."""
+    """One batch results directory, opened (and locked) by one batch at a time."""
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self.runs_dir = self.root / "runs"
-        self.failed_dir = self.root / "failed"
         self._lock_handle = None
 
     # --- lifecycle ----------------------------------------------------------------------------
-    def open(self, experiment: dict[str, Any], fingerprint: str, force: bool, file: str) -> None:
-        """Create or reopen DIR for this experiment, take the lock, clean stale temp files."""
-        existing = self.root / "experiment.yaml"
+    def open(self, experiment: dict[str, Any], run_ids: set[str], force: bool, file: str) -> None:
+        """Create or reopen DIR for this experiment: lock it, check that the runs it holds
+        belong to this experiment (``force`` clears them instead), clean stale temp files."""
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock(file)
-        if existing.exists():
-            old = yaml.safe_load(existing.read_text()) or {}
-            if old.get("fingerprint") != fingerprint:
-                if not force:
-                    self.release()
+        try:
+            stale = [p.stem for p in self.runs_dir.glob("*.json") if p.stem not in run_ids]
+            if stale and not force:
+                raise ConfigError(
+                    file,
+                    "--out",
+                    f"{self.root} holds {len(stale)} run(s) that are not part of this experiment "
+                    f"(was the file changed? e.g. {stale[0]}); use --force to clear them or "
+                    "--out NEW_DIR",
+                )
+            if force and not (self.root / "experiment.yaml").is_file():
+                if any((self.root / name).exists() for name in FOLDERS):
                     raise ConfigError(
                         file,
-                        "--out",
-                        f"{self.root} holds results of a different "
-                        "experiment (or an edited one); use --force to replace them "
-                        "or --out NEW_DIR",
+                        "--force",
+                        f"{self.root} has no experiment.yaml: not a results directory, "
+                        "nothing cleared (choose a new --out)",
                     )
-                for sub in (self.runs_dir, self.failed_dir):
-                    shutil.rmtree(sub, ignore_errors=True)
+            if force:
+                for name in FOLDERS:
+                    shutil.rmtree(self.root / name, ignore_errors=True)
                 (self.root / "runs.parquet").unlink(missing_ok=True)
-        self.runs_dir.mkdir(exist_ok=True)
-        self.failed_dir.mkdir(exist_ok=True)
-        for folder in (self.root, self.runs_dir, self.failed_dir):
-            for stale in folder.glob(f"{TEMP_PREFIX}*"):
-                stale.unlink(missing_ok=True)
-        data = dict(experiment, fingerprint=fingerprint)
-        atomic_write_bytes(existing, yaml.safe_dump(data, sort_keys=False).encode())
+            for name in FOLDERS:
+                (self.root / name).mkdir(exist_ok=True)
+            for folder in (self.root, *(self.root / name for name in FOLDERS)):
+                for temp in folder.glob(f"{TEMP_PREFIX}*"):
+                    temp.unlink(missing_ok=True)
+            text = yaml.safe_dump(experiment, sort_keys=False, allow_unicode=True)
+            atomic_write_bytes(self.root / "experiment.yaml", text.encode())
+        except BaseException:
+            self.release()
+            raise
 
     def _lock(self, file: str) -> None:
         handle = open(self.root / ".lock", "w")  # noqa: SIM115 (held until release)
@@ -97,90 +173,61 @@ class Store:
                 file, "--out", f"{self.root} is in use by another batch (wait for it to finish)"
             ) from None
         self._lock_handle = handle
+        _HELD_LOCKS.add(handle.fileno())
 
     def release(self) -> None:
+        """Release the lock (the OS also releases it when the process dies)."""
         if self._lock_handle is not None:
+            _HELD_LOCKS.discard(self._lock_handle.fileno())
             self._lock_handle.close()
             self._lock_handle = None
 
     # --- runs -----------------------------------------------------------------------------------
-    def record_path(self, run_id: str) -> Path:
-        return self.runs_dir / f"{run_id}.json"
-
-    def record(self, run_id: str) -> dict[str, Any]:
-        return json.loads(self.record_path(run_id).read_text())
+    def record(self, run_id: str) -> dict[str, Any] | None:
+        """The run's record, or None if it has not finished."""
+        path = self.runs_dir / f"{run_id}.json"
+        return json.loads(path.read_text()) if path.is_file() else None
 
     def statuses(self) -> dict[str, str]:
-        """Status (done or failed) of every finished run, by run id."""
-        return {
-            path.stem: self.record(path.stem)["status"] for path in self.runs_dir.glob("*.json")
-        }
+        """``run_id → "done" | "failed"`` of every finished run (records are read one by one)."""
+        return {p.stem: json.loads(p.read_text())["status"] for p in self.runs_dir.glob("*.json")}
 
-    def write_runs_table(self, order: list[str], chunk: int = 1000) -> dict[str, int]:
-        """Rebuild runs.parquet from the records in expansion order (no duplicates by design),
-        streaming ``chunk`` records at a time so memory does not grow with the run count.
-        Returns the count of runs per status."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    def write_runs_table(self, order: Iterable[str], chunk: int = 1000) -> dict[str, str]:
+        """Rebuild runs.parquet from the records, in plan order (never duplicated), streaming
+        ``chunk`` records at a time so memory does not grow with the number of runs.
 
-        finished = [r for r in order if self.record_path(r).exists()]
+        Columns: ids, design, run columns, then the outcomes. Returns ``run_id → status``.
+        """
+        finished = [r for r in order if (self.runs_dir / f"{r}.json").is_file()]
         kinds: dict[str, set] = {}
-        for run_id in finished:  # first pass: the columns (first-seen order) and their types
+        for run_id in finished:  # first pass: the columns and their types
             for key, value in self.record(run_id).items():
                 kinds.setdefault(key, set()).add(type(value))
-        schema = pa.schema([(key, _arrow_type(types)) for key, types in kinds.items()])
-        columns = list(kinds)
-        counts: dict[str, int] = {}
+        design = [c for c in kinds if "." in c or c == "sample"]
+        lead = [c for c in (*ID_COLUMNS, *design, *RUN_COLUMNS) if c in kinds]
+        columns = lead + [c for c in kinds if c not in lead]
+        schema = pa.schema([(c, _arrow_type(kinds[c])) for c in columns])
+        statuses: dict[str, str] = {}
         fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}runs.parquet.", dir=self.root)
         os.close(fd)
-        writer = None
         try:
-            for start in range(0, max(len(finished), 1), chunk):
-                rows = [self.record(r) for r in finished[start : start + chunk]]
-                for row in rows:
-                    counts[row["status"]] = counts.get(row["status"], 0) + 1
-                table = pa.Table.from_pylist(rows, schema=schema).select(columns)
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, schema)
-                writer.write_table(table)
-            if writer is None:  # no finished runs yet: an empty table
-                pq.write_table(pa.Table.from_pylist([], schema=schema), tmp)
-            else:
-                writer.close()
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for start in range(0, len(finished), chunk):
+                    rows = [self.record(r) for r in finished[start : start + chunk]]
+                    statuses.update((row["run_id"], row["status"]) for row in rows)
+                    writer.write_table(pa.Table.from_pylist(rows, schema=schema))
             os.replace(tmp, self.root / "runs.parquet")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return counts
+        return statuses
 
 
-def _arrow_type(types: set):
+def _arrow_type(types: set) -> pa.DataType:
     """Arrow type of a runs-table column from the Python types of its values."""
-    import pyarrow as pa
-
     types = types - {type(None)}
-    if types & {str}:
+    if str in types:
         return pa.string()
     if types and types <= {int, bool}:
         return pa.int64()
     return pa.float64()
-
-
-def write_run_files(
-    root: Path,
-    run_id: str,
-    monthly: pd.DataFrame,
-    record: dict[str, Any],
-    traceback_text: str | None = None,
-) -> None:
-    """A worker's output: monthly parquet (if any), traceback (if failed), then the record."""
-    runs_dir = root / "runs"
-    if monthly is not None:
-        atomic_write_frame(runs_dir / f"{run_id}.parquet", monthly)
-    if traceback_text is not None:
-        atomic_write_bytes(root / "failed" / f"{run_id}.txt", traceback_text.encode())
-    else:
-        (root / "failed" / f"{run_id}.txt").unlink(missing_ok=True)
-    atomic_write_bytes(
-        runs_dir / f"{run_id}.json", json.dumps(record, sort_keys=True, default=str).encode()
-    )

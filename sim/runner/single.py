@@ -22,16 +22,21 @@ class RunOutput:
     seed: int
     monthly: pd.DataFrame
     summary: dict[str, Any]
+    firms: pd.DataFrame | None = None
 
 
-def simulate(scenario: Scenario, seed: int | None = None, progress: bool = False) -> RunOutput:
-    """Build the model, run the scenario's months and collect its outcomes."""
+def simulate(
+    scenario: Scenario, seed: int | None = None, progress: bool = False, firm_table: bool = False
+) -> RunOutput:
+    """Build the model, run the scenario's months and collect its outcomes (and, if asked,
+    the end-of-run firm table)."""
     from sim.model import MSMEModel
 
     model = MSMEModel(scenario, seed=seed)
     model.run(progress=progress)
     summary = {"seed": model.run_seed, "months": model.month, **model.summary()}
-    return RunOutput(scenario, model.run_seed, model.monthly(), summary)
+    firms = model.firm_table() if firm_table else None
+    return RunOutput(scenario, model.run_seed, model.monthly(), summary, firms)
 
 
 def check_writable(out_dir: Path, file: str = "--out") -> None:

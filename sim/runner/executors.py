@@ -1,0 +1,177 @@
+"""Where tasks run: in this process, in a local process pool, or on a Dask cluster.
+
+Each executor is a context manager yielding a pool with ``submit(fn, arg) -> future``, ``wait``
+and ``slots`` (how many tasks may be in flight). :func:`run_tasks` keeps at most ``slots``
+tasks submitted at a time, so a batch of a million runs never queues a million tasks, and yields
+results as they complete. Results never depend on the executor: every task is independent.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_all_start_methods, get_context
+from typing import Any
+
+from sim.errors import ConfigError
+
+EXECUTORS = ("serial", "processes", "dask")
+
+
+@dataclass
+class Pool:
+    """An open executor: how to submit a task, wait for futures, and how many may be in flight."""
+
+    submit: Callable[[Callable, Any], Any]
+    wait: Callable
+    slots: int
+
+
+def run_tasks(pool: Pool, fn: Callable, tasks: Iterable[Any]) -> Iterator[Any]:
+    """``fn(task)`` for every task on ``pool``, at most ``pool.slots`` in flight; yields results
+    in completion order."""
+    queue = iter(tasks)
+    pending = set()
+    for task in queue:
+        pending.add(pool.submit(fn, task))
+        if len(pending) >= pool.slots:
+            break
+    while pending:
+        done, pending = pool.wait(pending, return_when=FIRST_COMPLETED)
+        pending = set(pending)
+        for future in done:
+            yield future.result()
+            task = next(queue, None)
+            if task is not None:
+                pending.add(pool.submit(fn, task))
+
+
+def check_options(kind: str, workers: int | None, scheduler: str | None, file: str) -> None:
+    """Executor options are input too: a bad one is a ConfigError before anything runs."""
+    if kind not in EXECUTORS:
+        allowed = ", ".join(EXECUTORS)
+        raise ConfigError(file, "--executor", f"unknown executor {kind!r} (available: {allowed})")
+    if workers is not None and workers < 1:
+        raise ConfigError(file, "--workers", f"must be at least 1 (got {workers})")
+    if scheduler and kind != "dask":
+        raise ConfigError(file, "--scheduler", "a scheduler address needs --executor dask")
+
+
+@contextmanager
+def open_pool(kind: str, workers: int | None, scheduler: str | None, file: str = "--executor"):
+    """A pool of the given kind; ``workers`` defaults to the CPU cores (or the Dask cluster's
+    threads); ``scheduler`` is the address of a running Dask scheduler."""
+    check_options(kind, workers, scheduler, file)
+    opener = {"serial": _serial, "processes": _processes, "dask": _dask}[kind]
+    with opener(workers or os.cpu_count() or 1, scheduler, file) as pool:
+        yield pool
+
+
+@contextmanager
+def _serial(workers: int, scheduler: str | None, file: str):
+    def submit(fn, task):
+        future: Future = Future()
+        future.set_result(fn(task))
+        return future
+
+    yield Pool(submit, wait, 1)
+
+
+#: Imported once by the fork server; each worker it forks starts with them loaded.
+PRELOAD = ["sim.runner.task", "sim.store", "sim.model"]
+
+
+def process_context():
+    """How worker processes start.
+
+    ``fork`` when this process runs a single thread: workers start at once and share its
+    imports. Otherwise (a Jupyter kernel, a Dask client, any threads) ``forkserver``, which is
+    safe with threads: a clean server process imports msme-sim once and forks each worker in
+    milliseconds (it stays up for later batches of the session); ``spawn`` where neither exists.
+    """
+    methods = get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return get_context("fork")
+    if "forkserver" in methods:
+        context = get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        return context
+    return get_context("spawn")
+
+
+@contextmanager
+def _processes(workers: int, scheduler: str | None, file: str):
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=process_context(),
+        initializer=init_worker,
+        initargs=(os.getpid(),),
+    )
+    try:
+        yield Pool(pool.submit, wait, 2 * workers)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+@contextmanager
+def _dask(workers: int, scheduler: str | None, file: str):
+    from distributed import Client, LocalCluster
+    from distributed import wait as dask_wait
+
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=30)
+        except OSError as exc:
+            raise ConfigError(file, "--scheduler", f"cannot reach {scheduler}: {exc}") from None
+    else:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        threads = sum(client.nthreads().values()) or workers
+        yield Pool(lambda fn, task: client.submit(fn, task, pure=False), dask_wait, 2 * threads)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def init_worker(batch: int) -> None:
+    """Pool worker initializer: let go of the results directory's lock a forked worker
+    inherits, and end this worker as soon as the batch process ``batch`` is gone (even after
+    ``kill -9``), so no orphan keeps the lock or writes into a directory a rerun reopens.
+
+    A thread waits on a pidfd (Linux: woken the moment the process exits) or else polls.
+    """
+    from sim.store import drop_inherited_locks
+
+    drop_inherited_locks()
+
+    def alive() -> bool:
+        try:
+            os.kill(batch, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+    def watch() -> None:
+        try:
+            select.select([os.pidfd_open(batch)], [], [])
+        except (AttributeError, OSError):
+            while alive():
+                time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
