@@ -3,18 +3,20 @@ skilled labour caps craft firms' capacity.
 
 Assumption (Tumang study, seeds/004: a shortage of (skilled) workers, worry about the
 regeneration of craftsmen, a conservative mindset of owners and workers). Each craft firm keeps
-its skilled workers in five-year age bands from 15 to 70 (``model.workforce``, one row per craft
-firm). Craft founders start with the workers their capacity needs (``output_per_worker`` units a
-month each), the firm's mean age drawn around ``mean_age``, its workers spread around it with sd
-``age_spread``; a craft entrant's owner is its first skilled worker, of ``recruit_age``. Each
-month 1/60 of every band moves up a band (workers leave at 70); the part of a band at or past
-``retire_age`` retires at ``retire_rate`` a year. Firms short of workers recruit, in proportion
-to their owner's openness (conservative owners recruit less), from their village's youth pool,
-which shrinks by ``youth_decline`` a year (young people leave for the city), is fed by
-``youth_inflow`` and by youths trained by a policy (``model.youth_trained[village]``, added to
-the pool in the month they finish). Recruits join the band of ``recruit_age``; the workers of a
-closed firm leave the cluster. A craft firm's capacity is min(base capacity, skilled workers ×
-output per worker). ``skilled`` and ``skilled_age`` (mean age) are kept per firm.
+its skilled workers by age in years, 15 to 69 (``model.workforce``: one row per craft firm, one
+column per year of age). Craft founders start with the workers their capacity needs
+(``output_per_worker`` units a month each), the firm's mean age drawn around ``mean_age`` and
+its workers' ages spread around that with sd ``age_spread``; a craft entrant's owner is its
+first skilled worker, aged ``recruit_age``. Every twelfth month all workers turn a year older
+(those turning 70 leave); each month workers aged ``retire_age`` or more retire at
+``retire_rate`` a year. Firms short of workers recruit, in proportion to their owner's openness
+(conservative owners recruit less), from their village's youth pool, which shrinks by
+``youth_decline`` a year (young people leave for the city), is fed by ``youth_inflow`` and by
+youths trained by a policy (``model.youth_trained[village]``, added to the pool in the month
+they finish). Recruits join at ``recruit_age``; the workers of a closed firm leave the cluster.
+A craft firm's capacity is min(base capacity, skilled workers × output per worker).
+``skilled`` and ``skilled_age`` (mean age) are kept per firm; ``model.retirements`` counts
+everyone who left by age.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from sim.rules import rule_table, variant
 
 TUMANG = "Tumang study (seeds/004): ageing craftsmen, few young recruits"
 CRAFT = 2  # index of "craft" in sim.config.SECTORS
-BAND_YEARS, FIRST_AGE, BANDS = 5.0, 15.0, 11  # age bands 15-20, 20-25, ..., 65-70
-BAND_LOW = FIRST_AGE + BAND_YEARS * np.arange(BANDS)
-BAND_MID = BAND_LOW + BAND_YEARS / 2
+FIRST_AGE, LAST_AGE = 15, 69  # one column per year of age; workers leave at 70
+AGES = np.arange(FIRST_AGE, LAST_AGE + 1)
+MID_AGE = AGES + 0.5
 
 P = rule_table(
     "labour",
@@ -87,26 +89,27 @@ P = rule_table(
 )
 
 
-def band_shares(mean_age: np.ndarray, spread: float) -> np.ndarray:
-    """Share of a firm's workers in each age band: normal ages around ``mean_age``, cut to 15-70."""
-    edges = np.r_[BAND_LOW, BAND_LOW[-1] + BAND_YEARS]
+def age_shares(mean_age: np.ndarray, spread: float) -> np.ndarray:
+    """Share of a firm's workers at each age: normal around ``mean_age``, cut to 15-69."""
+    edges = np.r_[AGES, LAST_AGE + 1]
     cdf = ndtr((edges[None, :] - mean_age[:, None]) / spread)
     mass = np.diff(cdf, axis=1)
     return mass / np.maximum(mass.sum(axis=1, keepdims=True), 1e-12)
 
 
-def band_of(age: float) -> int:
-    return int(np.clip((age - FIRST_AGE) // BAND_YEARS, 0, BANDS - 1))
+def column_of(age: float) -> int:
+    """Column of ``model.workforce`` holding workers of ``age`` (years)."""
+    return int(np.clip(np.floor(age) - FIRST_AGE, 0, len(AGES) - 1))
 
 
 def setup(model, rng):
-    """Craft founders' workforce by age band; each village's youth pool."""
+    """Craft founders' workforce by age; each village's youth pool."""
     s, spec = model.state, model.scenario.rules["labour"]
     rows = np.flatnonzero(s.sector == CRAFT)
     firm_age = spec["mean_age"] + 6 * rng.standard_normal(len(rows))
     workers = np.ceil(s.base_capacity[rows] / spec["output_per_worker"])
     model.workforce_rows = rows
-    model.workforce = workers[:, None] * band_shares(firm_age, spec["age_spread"])
+    model.workforce = workers[:, None] * age_shares(firm_age, spec["age_spread"])
     model.labour_rows = s.n  # rows already enrolled; later rows are entrants
     crafts = np.bincount(s.village[rows], minlength=model.villages.count).astype(float)
     model.youth_pool = spec["youth_per_firm"] * crafts
@@ -122,19 +125,19 @@ def _enrol_entrants(model, recruit_age: float) -> None:
     if model.labour_rows >= s.n:
         return
     new = model.labour_rows + np.flatnonzero(s.sector[model.labour_rows :] == CRAFT)
-    first = np.zeros((len(new), BANDS))
-    first[:, band_of(recruit_age)] = 1.0
+    first = np.zeros((len(new), len(AGES)))
+    first[:, column_of(recruit_age)] = 1.0
     model.workforce_rows = np.r_[model.workforce_rows, new]
     model.workforce = np.vstack([model.workforce, first])
     model.labour_rows = s.n
 
 
 def _summarise(model, output_per_worker: float) -> None:
-    """Per-firm totals, mean ages and the craft capacity cap from the workforce bands."""
+    """Per-firm totals, mean ages and the craft capacity cap from the workforce by age."""
     s, rows, w = model.state, model.workforce_rows, model.workforce
     total = w.sum(axis=1)
     s.skilled[rows] = total
-    s.skilled_age[rows] = np.divide(w @ BAND_MID, total, out=np.zeros_like(total), where=total > 0)
+    s.skilled_age[rows] = np.divide(w @ MID_AGE, total, out=np.zeros_like(total), where=total > 0)
     s.capacity[rows] = np.minimum(s.base_capacity[rows], total * output_per_worker)
 
 
@@ -161,14 +164,15 @@ def ageing_workforce(
     s, rows, w = model.state, model.workforce_rows, model.workforce
     alive = s.alive[rows]
     w[~alive] = 0.0  # a closed firm's workers leave the cluster
-    # Ageing: a band spans 60 months, so 1/60 of it moves up each month; past 70 everyone stops.
-    moving = w / (12 * BAND_YEARS)
-    w -= moving
-    w[:, 1:] += moving[:, :-1]
-    past_age = np.clip((BAND_LOW + BAND_YEARS - retire_age) / BAND_YEARS, 0.0, 1.0)
-    retiring = w * (retire_rate / 12 * past_age)
-    w -= retiring
-    model.retirements += float(retiring.sum() + moving[:, -1].sum())
+    left = 0.0
+    if model.month % 12 == 11:  # a year older: shift every worker one column up
+        left = float(w[:, -1].sum())
+        w[:, 1:] = w[:, :-1].copy()
+        w[:, 0] = 0.0
+    old = w[:, np.searchsorted(AGES, retire_age) :]  # a view: workers aged retire_age or more
+    retiring = old * (retire_rate / 12)
+    old -= retiring
+    model.retirements += float(retiring.sum()) + left
     # The youth pool shrinks, is fed by youths coming of age and by trained youths.
     model.youth_pool *= (1 - youth_decline) ** (1 / 12)
     model.youth_pool += model.youth_inflow / 12 + model.youth_trained
@@ -184,5 +188,5 @@ def ageing_workforce(
     hires = want * filled[village]
     model.youth_pool -= np.bincount(village, weights=hires, minlength=n_villages)
     np.maximum(model.youth_pool, 0.0, out=model.youth_pool)  # rounding only
-    w[:, band_of(recruit_age)] += hires
+    w[:, column_of(recruit_age)] += hires
     _summarise(model, output_per_worker)
