@@ -240,7 +240,7 @@ def mean_skilled_age(m):
     s = m.state
     workers = s.skilled * s.alive
     total = workers.sum()
-    return float(workers @ s.skilled_age / total) if total > 0 else 0.0
+    return float((workers * s.skilled_age).sum() / total) if total > 0 else 0.0
 
 
 @metric("craft_output_idr", "monthly revenue of living craft firms, Rp")

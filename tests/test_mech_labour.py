@@ -89,7 +89,8 @@ def test_skilled_labour_caps_craft_capacity_only():
     """Every month, with entry and exit on: a living craft firm's capacity is min(base capacity,
     skilled workers × output per worker) (this month's entrants from their first labour phase
     on, before their first sale); other firms keep their base capacity; closed firms' workers
-    are gone by the next month; entrants in craft start with their owner as a worker."""
+    are gone, and the firms off the workforce, by the next month; entrants in craft start with
+    their owner as a worker."""
     model = craft_model(seed=5, months=36, labour=NO_YOUTH, exits={"entry_rate": 0.5})
     for _ in range(36):
         dead_before = np.flatnonzero(~model.state.alive)
@@ -101,6 +102,9 @@ def test_skilled_labour_caps_craft_capacity_only():
         other = s.alive & (s.sector != CRAFT)
         np.testing.assert_array_equal(s.capacity[other], s.base_capacity[other])
         assert (s.skilled[dead_before] == 0).all()
+        assert not np.isin(model.workforce_rows, dead_before).any()
     entrants = np.arange(200, model.labour_rows)  # enrolled at their first labour phase
     assert len(entrants) > 0
-    assert set(model.workforce_rows) >= set(entrants[model.state.sector[entrants] == CRAFT])
+    s = model.state
+    craft_entrants = entrants[(s.sector[entrants] == CRAFT) & s.alive[entrants]]
+    assert len(craft_entrants) > 0 and set(model.workforce_rows) >= set(craft_entrants)

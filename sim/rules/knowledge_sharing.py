@@ -153,5 +153,5 @@ def trust_weighted(
 
 def _per_tie(shared: np.ndarray, live_contacts: np.ndarray, alive: np.ndarray) -> float:
     """Mean gap a tie between two living firms carries (dead contacts already share 0)."""
-    ties = float(live_contacts @ alive)
-    return float(shared @ alive) / ties if ties > 0 else 0.0
+    ties = float((live_contacts * alive).sum())  # not `@`: no BLAS threads on the hot path
+    return float((shared * alive).sum()) / ties if ties > 0 else 0.0

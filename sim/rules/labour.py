@@ -108,7 +108,7 @@ def setup(model, rng):
     rows = np.flatnonzero(s.sector == CRAFT)
     firm_age = spec["mean_age"] + 6 * rng.standard_normal(len(rows))
     workers = np.ceil(s.base_capacity[rows] / spec["output_per_worker"])
-    model.workforce_rows = rows
+    model.workforce_rows = rows  # living craft firms, in the order of model.workforce's rows
     model.workforce = workers[:, None] * age_shares(firm_age, spec["age_spread"])
     model.labour_rows = s.n  # rows already enrolled; later rows are entrants
     crafts = np.bincount(s.village[rows], minlength=model.villages.count).astype(float)
@@ -119,25 +119,31 @@ def setup(model, rng):
     _summarise(model, spec["output_per_worker"])
 
 
-def _enrol_entrants(model, recruit_age: float) -> None:
-    """Craft firms that entered since last month: the owner is the first skilled worker."""
-    s = model.state
-    if model.labour_rows >= s.n:
-        return
+def _update_roster(model, recruit_age: float) -> None:
+    """Drop closed firms from the workforce (their workers leave the cluster) and enrol craft
+    firms that entered since last month, their owner as the first skilled worker."""
+    s, rows = model.state, model.workforce_rows
+    alive = s.alive[rows]
     new = model.labour_rows + np.flatnonzero(s.sector[model.labour_rows :] == CRAFT)
+    model.labour_rows = s.n
+    if alive.all() and not len(new):
+        return
+    gone = rows[~alive]
+    s.skilled[gone] = s.skilled_age[gone] = s.capacity[gone] = 0.0
     first = np.zeros((len(new), len(AGES)))
     first[:, column_of(recruit_age)] = 1.0
-    model.workforce_rows = np.r_[model.workforce_rows, new]
-    model.workforce = np.vstack([model.workforce, first])
-    model.labour_rows = s.n
+    model.workforce_rows = np.r_[rows[alive], new]
+    model.workforce = np.vstack([model.workforce[alive], first])
 
 
-def _summarise(model, output_per_worker: float) -> None:
+def _summarise(model, output_per_worker: float, total: np.ndarray | None = None) -> None:
     """Per-firm totals, mean ages and the craft capacity cap from the workforce by age."""
     s, rows, w = model.state, model.workforce_rows, model.workforce
-    total = w.sum(axis=1)
+    total = w.sum(axis=1) if total is None else total
     s.skilled[rows] = total
-    s.skilled_age[rows] = np.divide(w @ MID_AGE, total, out=np.zeros_like(total), where=total > 0)
+    s.skilled_age[rows] = np.divide(
+        (w * MID_AGE).sum(axis=1), total, out=np.zeros_like(total), where=total > 0
+    )
     s.capacity[rows] = np.minimum(s.base_capacity[rows], total * output_per_worker)
 
 
@@ -160,10 +166,8 @@ def ageing_workforce(
 
     ``mean_age``, ``age_spread`` and ``youth_per_firm`` are used once, by :func:`setup`.
     """
-    _enrol_entrants(model, recruit_age)
+    _update_roster(model, recruit_age)
     s, rows, w = model.state, model.workforce_rows, model.workforce
-    alive = s.alive[rows]
-    w[~alive] = 0.0  # a closed firm's workers leave the cluster
     left = 0.0
     if model.month % 12 == 11:  # a year older: shift every worker one column up
         left = float(w[:, -1].sum())
@@ -177,7 +181,8 @@ def ageing_workforce(
     model.youth_pool *= (1 - youth_decline) ** (1 / 12)
     model.youth_pool += model.youth_inflow / 12 + model.youth_trained
     model.youth_trained[:] = 0.0
-    need = np.maximum(s.base_capacity[rows] / output_per_worker - w.sum(axis=1), 0.0) * alive
+    total = w.sum(axis=1)
+    need = np.maximum(s.base_capacity[rows] / output_per_worker - total, 0.0)
     want = need * s.openness[rows]
     village = s.village[rows]
     n_villages = len(model.youth_pool)
@@ -189,4 +194,4 @@ def ageing_workforce(
     model.youth_pool -= np.bincount(village, weights=hires, minlength=n_villages)
     np.maximum(model.youth_pool, 0.0, out=model.youth_pool)  # rounding only
     w[:, column_of(recruit_age)] += hires
-    _summarise(model, output_per_worker)
+    _summarise(model, output_per_worker, total + hires)
