@@ -59,7 +59,8 @@ def overhead(folder: Path, runs: int) -> dict:
     scenario = load_scenario(
         ROOT / "scenarios" / "baseline.yaml", ["firms.count=1000", "months=12", "firms.villages=10"]
     )
-    simulate(scenario, seed=0)  # warm-up (imports, caches)
+    simulate(scenario, seed=0)  # warm-up (imports, caches) of the run and of the batch machinery
+    timed_batch(experiment(folder, 2, 1000, 12), folder / "warm-up", "serial")
     start = time.perf_counter()
     for seed in range(runs):
         simulate(scenario, seed=seed)
@@ -71,11 +72,12 @@ def overhead(folder: Path, runs: int) -> dict:
 def parent_memory(folder: Path, runs: int) -> float:
     """Peak RSS (MB) of a fresh parent process running a batch of ``runs`` tiny runs."""
     path = experiment(folder, runs, 20, 2)
+    # VmHWM: this process's own peak (ru_maxrss would carry the parent's across fork and exec)
     code = (
-        f"import resource, sys; from sim.runner.batch import run_batch; "
+        f"from sim.runner.batch import run_batch; "
         f"run_batch({str(path)!r}, executor='processes', workers=2, "
         f"out={str(folder / f'mem-{runs}')!r}, progress=False); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip().splitlines()[-1]) / 1024

@@ -170,16 +170,13 @@ class MSMEModel(mesa.Model):
 
     # --- results --------------------------------------------------------------------------------
     def run(self, months: int | None = None, progress: bool = False) -> None:
-        """Step ``months`` times (default: the scenario's horizon)."""
-        from tqdm import tqdm
+        """Step ``months`` times (default: the scenario's horizon); a progress bar if asked."""
+        steps = range(months or self.scenario.months)
+        if progress:  # tqdm only when shown: even a disabled bar starts a monitor thread
+            from tqdm import tqdm
 
-        for _ in tqdm(
-            range(months or self.scenario.months),
-            desc=self.scenario.name,
-            unit="month",
-            disable=not progress,
-            leave=False,
-        ):
+            steps = tqdm(steps, desc=self.scenario.name, unit="month", leave=False)
+        for _ in steps:
             self.step()
         for policy in self.policies:
             policy.finalize(self)

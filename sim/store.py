@@ -107,21 +107,63 @@ class Store:
     def record_path(self, run_id: str) -> Path:
         return self.runs_dir / f"{run_id}.json"
 
-    def records(self) -> dict[str, dict[str, Any]]:
-        """Every finished run's record (done or failed), by run id."""
-        out = {}
-        for path in sorted(self.runs_dir.glob("*.json")):
-            record = json.loads(path.read_text())
-            out[record["run_id"]] = record
-        return out
+    def record(self, run_id: str) -> dict[str, Any]:
+        return json.loads(self.record_path(run_id).read_text())
 
-    def write_runs_table(self, order: list[str]) -> pd.DataFrame:
-        """Rebuild runs.parquet from the records, in expansion order (no duplicates by design)."""
-        records = self.records()
-        rows = [records[r] for r in order if r in records]
-        frame = pd.DataFrame(rows)
-        atomic_write_frame(self.root / "runs.parquet", frame)
-        return frame
+    def statuses(self) -> dict[str, str]:
+        """Status (done or failed) of every finished run, by run id."""
+        return {
+            path.stem: self.record(path.stem)["status"] for path in self.runs_dir.glob("*.json")
+        }
+
+    def write_runs_table(self, order: list[str], chunk: int = 1000) -> dict[str, int]:
+        """Rebuild runs.parquet from the records in expansion order (no duplicates by design),
+        streaming ``chunk`` records at a time so memory does not grow with the run count.
+        Returns the count of runs per status."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        finished = [r for r in order if self.record_path(r).exists()]
+        kinds: dict[str, set] = {}
+        for run_id in finished:  # first pass: the columns (first-seen order) and their types
+            for key, value in self.record(run_id).items():
+                kinds.setdefault(key, set()).add(type(value))
+        schema = pa.schema([(key, _arrow_type(types)) for key, types in kinds.items()])
+        columns = list(kinds)
+        counts: dict[str, int] = {}
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}runs.parquet.", dir=self.root)
+        os.close(fd)
+        writer = None
+        try:
+            for start in range(0, max(len(finished), 1), chunk):
+                rows = [self.record(r) for r in finished[start : start + chunk]]
+                for row in rows:
+                    counts[row["status"]] = counts.get(row["status"], 0) + 1
+                table = pa.Table.from_pylist(rows, schema=schema).select(columns)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, schema)
+                writer.write_table(table)
+            if writer is None:  # no finished runs yet: an empty table
+                pq.write_table(pa.Table.from_pylist([], schema=schema), tmp)
+            else:
+                writer.close()
+            os.replace(tmp, self.root / "runs.parquet")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return counts
+
+
+def _arrow_type(types: set):
+    """Arrow type of a runs-table column from the Python types of its values."""
+    import pyarrow as pa
+
+    types = types - {type(None)}
+    if types & {str}:
+        return pa.string()
+    if types and types <= {int, bool}:
+        return pa.int64()
+    return pa.float64()
 
 
 def write_run_files(

@@ -77,9 +77,22 @@ def _serial(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[
         yield execute(task)
 
 
+def pool_context():
+    """How worker processes start: ``fork`` when this process runs a single thread (workers
+    start at once, sharing its imports); otherwise (Jupyter kernels, progress-bar threads)
+    ``forkserver``, which is safe with threads and forks workers from a clean, preloaded server."""
+    import multiprocessing
+    import threading
+
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return get_context("fork")
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["sim.runner.batch"])
+    return context
+
+
 def _processes(tasks: list[Task], workers: int, scheduler: str | None):
-    # "spawn": safe inside Jupyter and threads; tasks are small, so start-up is the only cost.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
         yield from _bounded(pool.submit, tasks, 2 * workers, wait)
 
 
@@ -183,11 +196,11 @@ def run_batch(
     store = Store(root)
     store.open(experiment, fingerprint, force, str(path))
     try:
-        records = store.records()
+        records = store.statuses()
         todo = [
             s
             for s in specs
-            if s.run_id not in records or (retry_failed and records[s.run_id]["status"] == "failed")
+            if s.run_id not in records or (retry_failed and records[s.run_id] == "failed")
         ]
         workers = workers or os.cpu_count() or 1
         tasks = [Task(str(root), spec) for spec in todo]
@@ -197,19 +210,20 @@ def run_batch(
                 done += status == "done"
                 failed += status == "failed"
                 bar.update(done, failed)
-        table = store.write_runs_table([s.run_id for s in specs])
+        counts = store.write_runs_table([s.run_id for s in specs])
     finally:
         store.release()
-    total_failed = int((table["status"] == "failed").sum()) if len(table) else 0
+    total_failed = counts.get("failed", 0)
     return BatchResult(root, len(specs), done, total_failed, len(specs) - len(tasks))
 
 
 class _Progress:
-    """A tqdm bar on a terminal; plain lines every ~10% (or 30 s) otherwise."""
+    """A tqdm bar on a terminal; plain lines every ~10% (or 30 s) otherwise; nothing when
+    ``show`` is False."""
 
-    def __init__(self, total: int, name: str, tty: bool | None):
-        self.total, self.name = total, name
-        self.tty = sys.stderr.isatty() if tty is None else tty
+    def __init__(self, total: int, name: str, show: bool | None):
+        self.total, self.name, self.quiet = total, name, show is False
+        self.tty = sys.stderr.isatty() if show is None else bool(show)
         self.bar, self.last, self.start = None, 0.0, time.monotonic()
 
     def __enter__(self):
@@ -221,6 +235,8 @@ class _Progress:
 
     def update(self, done: int, failed: int) -> None:
         count = done + failed
+        if self.quiet:
+            return
         if self.bar is not None:
             self.bar.update(1)
             self.bar.set_postfix(done=done, failed=failed)
