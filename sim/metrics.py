@@ -247,3 +247,31 @@ def mean_skilled_age(m):
 def craft_output(m):
     s = m.state
     return float((s.revenue * (s.alive & (s.sector == 2))).sum())
+
+
+# --- collaboration: pools, facilities, marketing, co-creation ------------------------------------
+
+
+@metric("pool_savings_idr", "input cost saved by pool discounts this month (committed orders), Rp")
+def pool_savings(m):
+    return float(getattr(m, "pool_savings_idr", 0.0))
+
+
+@metric("pool_defaults", "pool members who failed to pay their committed order this month")
+def pool_defaults(m):
+    return float(getattr(m, "pool_defaults", 0))
+
+
+@metric("carrying_fees_idr", "fees paid to carriers for carrying other firms' orders, Rp/month")
+def carrying_fees(m):
+    return float(getattr(m, "carrying_fees_idr", 0.0))
+
+
+@metric("platform_members", "firms selling on the regional platform this month")
+def platform_members(m):
+    return float(getattr(m, "platform_members", 0))
+
+
+@metric("cocreation_orders_idr", "word-of-mouth orders brought by co-creation this month, Rp")
+def cocreation_orders(m):
+    return float((m.state.cocreation_orders_idr * m.state.alive).sum())

@@ -64,12 +64,22 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "partner_fit": ("float64", "match quality of the partnership, -1..1"),
     "partner_gain": ("float64", "profit effect of the partnership this month, Rp"),
     "partner_gain_total": ("float64", "profit effect since the partnership began, Rp"),
+    # collaboration: pools, facilities, marketing, co-creation
     "pooling": ("bool", "buys inputs through a group pool this month"),
     "facility_user": ("bool", "uses the village's shared facility this month"),
     "joint_promo": ("bool", "takes part in joint promotion this month"),
     "platform_demand": ("float64", "demand from the regional platform this month, Rp"),
     "cocreating": ("bool", "involves customers in product design"),
     "extra_orders": ("float64", "orders from co-creation and carried deliveries, Rp (next sale)"),
+    "pool_order_idr": ("float64", "input order committed to the group pool this month, Rp"),
+    "pool_charge_idr": (
+        "float64",
+        "pool costs charged this month (coordination, default losses, equal-split transfer), Rp",
+    ),
+    "facility_charge_idr": ("float64", "share of the shared facility's cost paid this month, Rp"),
+    "facility_saving_idr": ("float64", "fixed cost saved through the shared facility, Rp"),
+    "carry_fee_idr": ("float64", "carrying fees this month, Rp (paid > 0, received < 0)"),
+    "cocreation_orders_idr": ("float64", "word-of-mouth orders from co-creation, Rp (next sale)"),
     "skilled": ("float64", "skilled workers"),
     "skilled_age": ("float64", "mean age of skilled workers, years"),
 }

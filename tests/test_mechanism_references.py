@@ -19,29 +19,32 @@ def reference_pools(model, draws, p):
     """Loop over firms and pools: unit costs, extra costs and trust after one pooling month."""
     s, groups = model.state, model.net.groups
     unit_cost, extra, trust = s.unit_cost.copy(), s.extra_cost.copy(), s.trust.copy()
-    members, defaulters = {}, {}
+    members, defaulters, commits = {}, {}, {}
     for i in range(s.n):
         start, end = groups.indptr[i], groups.indptr[i + 1]
         if end == start or not s.alive[i]:
             continue
         g = groups.indices[start]
-        commit = s.sales[i] * s.base_unit_cost[i]
-        if s.trust[i] < p["min_trust"] or commit <= 0 or s.cash[i] < commit:
+        units = min((s.customers[i] + s.online_demand[i]) / s.price[i], s.capacity[i])
+        commits[i] = max(units, 0.0) * s.unit_cost[i]
+        if s.trust[i] < p["min_trust"] or commits[i] <= 0 or s.cash[i] < commits[i]:
             continue
         (defaulters if draws[i] < p["default_rate"] else members).setdefault(g, []).append(i)
     for g, firms in members.items():
-        commits = {i: s.sales[i] * s.base_unit_cost[i] for i in firms}
-        q = sum(commits.values())
+        bad = defaulters.get(g, [])
+        paid = sum(commits[i] for i in firms)
+        q = paid + sum(commits[j] for j in bad)  # the pool ordered for every committed member
         tiers = math.floor(math.log2(q / p["tier_idr"])) + 1 if q >= p["tier_idr"] else 0
         discount = min(tiers * p["discount_per_tier"], p["max_discount"])
-        factor = model.coordination_factor[max(model.net.group_village[g], 0)]
-        coordination = p["coordination_idr"] * factor
-        loss = sum(
-            p["default_penalty"] * s.sales[j] * s.base_unit_cost[j] for j in defaulters.get(g, [])
+        village = model.net.group_village[g]
+        factor = model.coordination_factor
+        coordination = p["coordination_idr"] * (
+            factor[village] if village >= 0 else np.mean(factor)
         )
+        loss = sum(p["default_penalty"] * (1 - discount) * commits[j] for j in bad)
         for i in firms:
             unit_cost[i] *= 1 - discount
-            extra[i] += coordination * commits[i] / q + loss * commits[i] / q
+            extra[i] += coordination * commits[i] / paid + loss * commits[i] / paid
     for g, bad in defaulters.items():
         everyone = members.get(g, []) + bad
         for i in everyone:

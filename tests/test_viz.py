@@ -214,3 +214,10 @@ def test_server_command_and_environment(tmp_path):
     env = server.solara_env(BASELINE)
     assert env[controls.SCENARIO_ENV] == str(BASELINE.resolve())
     assert "--no-open" in command and "--production" in command
+
+
+def test_collaboration_view_plots_real_outcomes():
+    from sim.metrics import METRICS
+    from sim.viz.views import COLLABORATION_METRICS
+
+    assert set(COLLABORATION_METRICS) <= set(METRICS)

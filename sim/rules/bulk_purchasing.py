@@ -1,28 +1,43 @@
 """Bulk purchasing: firms pool input orders in their group to get a supplier's volume price.
 
-Assumption (Sidoarjo study, seeds/001: pooling capital to buy raw materials in bulk at a lower
-price raises margins without raising sale prices; COVID study, seeds/000: shared supply chain).
-Each group (community or cooperative group, a firm's first group) runs a pool. A firm joins this
-month when it trusts enough (trust ≥ ``min_trust``) and can commit its month of inputs in cash up
-front (commitment = last month's units × list unit cost). The supplier's all-units schedule: the
-pooled order Q earns a discount of ``discount_per_tier`` for each doubling of Q above ``tier_idr``,
-up to ``max_discount`` — never less as Q grows. The pool pays schedule price × Q plus a
-coordination cost ``coordination_idr`` (scaled by the cluster's governance factor), shared by
-members in proportion to their orders. Savings are split by ``split``: ``proportional`` (each
-gets the pool's discount on its own order) or ``equal`` (the pool's total saving shared equally;
-a zero-sum transfer among members on top of the proportional split). A member defaults with
-probability ``default_rate``: it gets no discount, the pool loses ``default_penalty`` of its order
-(paid by the other members) and members' trust falls by ``trust_loss``.
+Assumption (Sidoarjo study, seeds/001: small groups pool capital to buy raw materials in bulk at
+a lower price, raising margins without raising sale prices; COVID study, seeds/000: a shared
+supply chain). Each community or cooperative group runs one pool; a firm pools through its first
+group only. A firm commits this month when it trusts enough (trust ≥ ``min_trust``) and can pay
+its month of inputs up front: commitment = planned units × its unit cost, planned units =
+min(last month's demand / price, capacity); a firm with less cash than that cannot join.
+
+The supplier prices the pooled order Q (Rp at members' own prices) on an all-units schedule:
+``discount_per_tier`` for each doubling of Q above ``tier_idr``, at most ``max_discount``, so the
+unit price never rises as a pool grows. The pool pays schedule price × Q plus a coordination cost
+``coordination_idr`` (× the governance coordination factor, ``model.coordination_factor``: 1 until
+a governance rule sets it; regency-wide groups use the villages' mean). Members buy this month's
+inputs at the pool's unit price and share the coordination cost in proportion to their orders;
+a ``collaboration_subsidy`` policy (``model.collaboration_subsidy``) pays its share of it.
+Savings are split by ``split``: ``proportional`` (each keeps the discount on its own order) or
+``equal`` (a zero-sum transfer among members so that each saves the same).
+
+A committed member defaults with probability ``default_rate`` (a shortfall after committing): it
+buys at its own price, the pool resells its share of the order at a loss of ``default_penalty``,
+which the paying members cover in proportion to their orders, and every member of a pool with a
+default this month loses ``trust_loss`` of trust (once, however many defaulted: what members
+learn is that the pool can fail). A pool whose members all default cancels its order.
+Money: members' extra costs (coordination, default losses, equal-split transfers) go through
+``extra_cost``; the discount through this month's ``unit_cost``.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
+from sim.errors import ConfigError
 from sim.params import ASSUMPTION
 from sim.rules import rule_table, variant
 
 SIDOARJO = "Sidoarjo study (seeds/001): bulk pooling of raw materials"
+SPLITS = ("proportional", "equal")
 
 P = rule_table(
     "bulk_purchasing",
@@ -73,7 +88,7 @@ P = rule_table(
         0.05,
         "0-1",
         ASSUMPTION,
-        "members' trust lost per default in their pool",
+        "members' trust lost in a month their pool has a default",
         {"ge": 0.0, "le": 1.0},
     ),
     ("split", "proportional", "-", SIDOARJO, "how savings are shared: proportional or equal"),
@@ -89,6 +104,53 @@ def schedule_discount(
     return np.clip(np.where(q >= tier_idr, tiers, 0) * discount_per_tier, 0, max_discount)
 
 
+def settle(
+    group: np.ndarray,
+    commit: np.ndarray,
+    paying: np.ndarray,
+    n_groups: int,
+    discount_args: tuple,
+    coordination: np.ndarray,
+    default_penalty: float,
+    split: str,
+) -> SimpleNamespace:
+    """Price every pool and split its costs among its paying members.
+
+    ``group``, ``commit`` (Rp at own prices) and ``paying`` (False for defaulters) describe the
+    committed members. Per member: ``discount`` (0 for defaulters), ``coordination``, ``loss``
+    and ``transfer`` (Rp this month). Per pool: ``order`` Q, ``pool_discount``,
+    ``pool_coordination``, ``pool_loss``, ``payers``. For every pool,
+    Σ paying (commit × (1 − discount) + coordination + loss + transfer) + resale of defaulted
+    orders = schedule price × Q + coordination cost (none when every member defaulted).
+    """
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r} (allowed: {', '.join(SPLITS)})")
+    paid_commit = commit * paying
+    order = np.bincount(group, weights=commit, minlength=n_groups)
+    paid_order = np.bincount(group, weights=paid_commit, minlength=n_groups)
+    payers = np.bincount(group, weights=paying, minlength=n_groups)
+    discount = schedule_discount(order, *discount_args)
+    active = payers > 0
+    pool_coordination = np.where(active, coordination, 0.0)
+    pool_loss = np.where(active, default_penalty * (1 - discount) * (order - paid_order), 0.0)
+    weight = paid_commit / np.maximum(paid_order[group], 1e-12)
+    transfer = np.zeros_like(commit)
+    if split == "equal":
+        mean_saving = discount * paid_order / np.maximum(payers, 1)
+        transfer = paying * (discount[group] * commit - mean_saving[group])
+    return SimpleNamespace(
+        discount=discount[group] * paying,
+        coordination=pool_coordination[group] * weight,
+        loss=pool_loss[group] * weight,
+        transfer=transfer,
+        order=order,
+        pool_discount=discount,
+        pool_coordination=pool_coordination,
+        pool_loss=pool_loss,
+        payers=payers,
+    )
+
+
 def pool_accounts(
     group: np.ndarray,
     commit: np.ndarray,
@@ -97,21 +159,19 @@ def pool_accounts(
     coordination: np.ndarray,
     split: str,
 ):
-    """Per member: discount share of its order, coordination share, equal-split transfer.
-
-    ``coordination`` is the coordination cost of each group's pool. Members pay
-    Σ commit × (1 − discount) + Σ coordination share = schedule price × Q + C.
-    """
-    q = np.bincount(group, weights=commit, minlength=n_groups)
-    members = np.bincount(group, minlength=n_groups)
-    discount = schedule_discount(q, *discount_args)
-    coordination = np.where(members > 0, coordination, 0.0)
-    coord_share = coordination[group] * commit / np.maximum(q[group], 1e-12)
-    transfer = np.zeros_like(commit)
-    if split == "equal":
-        saving = discount * q
-        transfer = discount[group] * commit - saving[group] / members[group]
-    return discount[group], coord_share, transfer, q, discount, coordination
+    """``settle`` without defaults: (member discount, coordination share, transfer, Q, pool
+    discount, pool coordination)."""
+    out = settle(
+        group, commit, np.ones(len(group), bool), n_groups, discount_args, coordination, 0.0, split
+    )
+    return (
+        out.discount,
+        out.coordination,
+        out.transfer,
+        out.order,
+        out.pool_discount,
+        out.pool_coordination,
+    )
 
 
 def subsidised_share(model, cost: float, firms: int) -> float:
@@ -120,6 +180,47 @@ def subsidised_share(model, cost: float, firms: int) -> float:
     if subsidy is None or cost <= 0:
         return 0.0
     return subsidy.grant(model, cost, firms) / cost
+
+
+def pool_coordination_cost(model, coordination_idr: float) -> np.ndarray:
+    """Coordination cost of each group's pool: × the governance factor of the group's village
+    (the villages' mean for regency-wide groups; 1 without a governance rule)."""
+    factor = getattr(model, "coordination_factor", None)
+    village = model.net.group_village
+    if factor is None:
+        return np.full(len(village), float(coordination_idr))
+    factor = np.asarray(factor, dtype=float)
+    per_group = np.where(village >= 0, factor[np.maximum(village, 0)], factor.mean())
+    return coordination_idr * per_group
+
+
+def pool_group(model) -> np.ndarray:
+    """Each firm's pooling group (its first group, -1 for none), cached until the groups change."""
+    from sim.rules.market import first_group
+
+    groups = model.net.groups
+    cached = getattr(model, "_pool_group", None)
+    if cached is None or cached[0] is not groups:
+        cached = model._pool_group = (groups, first_group(groups))
+    return cached[1]
+
+
+def planned_order(state) -> np.ndarray:
+    """This month's committed input order, Rp: min(last month's demand / price, capacity) units
+    at the firm's current unit cost."""
+    units = np.minimum((state.customers + state.online_demand) / state.price, state.capacity)
+    return np.maximum(units, 0.0) * state.unit_cost * state.alive
+
+
+def setup(model, rng) -> None:
+    """Reject an unknown savings split when the model is built."""
+    split = model.scenario.rules["bulk_purchasing"].get("split", P.split)
+    if split not in SPLITS:
+        raise ConfigError(
+            "<scenario>",
+            "rules.bulk_purchasing.split",
+            f"unknown split {split!r} (allowed: {', '.join(SPLITS)})",
+        )
 
 
 @variant("bulk_purchasing", "group_pool", default=True)
@@ -138,41 +239,40 @@ def group_pool(
     split=P.split,
 ):
     """Form this month's pools, price them on the schedule and share costs and savings."""
-    from sim.rules.market import first_group
-
-    s, groups = model.state, model.net.groups
+    s, n_groups = model.state, model.net.n_groups
     draws = rng.random(s.n)
-    group = first_group(groups)
-    commit = s.sales * s.base_unit_cost
+    group = pool_group(model)
+    commit = planned_order(s)
     join = s.alive & (group >= 0) & (s.trust >= min_trust) & (commit > 0) & (s.cash >= commit)
-    defaulted = join & (draws < default_rate)
-    paying = join & ~defaulted
-    rows = np.flatnonzero(paying)
-    factor = getattr(model, "coordination_factor", None)
-    g_village = np.maximum(model.net.group_village, 0)
-    coord = coordination_idr * (1.0 if factor is None else factor[g_village])
-    disc, coord_share, transfer, q, pool_discount, _ = pool_accounts(
-        group[rows],
+    rows = np.flatnonzero(join)
+    paying = draws[rows] >= default_rate
+    g = group[rows]
+    out = settle(
+        g,
         commit[rows],
-        groups.shape[1],
+        paying,
+        n_groups,
         (tier_idr, discount_per_tier, max_discount),
-        np.broadcast_to(coord, (groups.shape[1],)),
+        pool_coordination_cost(model, coordination_idr),
+        default_penalty,
         split,
     )
-    s.pooling = paying
-    s.unit_cost[rows] *= 1 - disc
-    s.extra_cost[rows] += coord_share * (1 - subsidised_share(model, coord_share.sum(), len(rows)))
-    s.extra_cost[rows] += transfer
-    # Defaults: the other members of the pool cover the penalty; trust suffers.
-    bad = np.flatnonzero(defaulted)
-    if len(bad):
-        loss = np.bincount(
-            group[bad], weights=default_penalty * commit[bad], minlength=groups.shape[1]
-        )
-        order = np.bincount(group[rows], weights=commit[rows], minlength=groups.shape[1])
-        share = commit[rows] / np.maximum(order[group[rows]], 1e-12)
-        s.extra_cost[rows] += loss[group[rows]] * share
-        hit = np.bincount(group[bad], minlength=groups.shape[1])
-        members = join & (hit[np.maximum(group, 0)] > 0) & (group >= 0)
-        s.trust[members] = np.clip(s.trust[members] - trust_loss, 0, 1)
-    model.pool_savings_idr = float((pool_discount * q).sum())
+    coordination = out.coordination * (
+        1 - subsidised_share(model, out.pool_coordination.sum(), int(paying.sum()))
+    )
+    charge = coordination + out.loss + out.transfer
+
+    s.pooling = False
+    s.pooling[rows] = paying
+    s.pool_order_idr = 0.0
+    s.pool_order_idr[rows] = commit[rows]
+    s.pool_charge_idr = 0.0
+    s.pool_charge_idr[rows] = charge
+    s.unit_cost[rows] *= 1 - out.discount
+    s.extra_cost[rows] += charge
+    defaults = np.bincount(g, weights=~paying, minlength=n_groups)
+    s.trust[rows] = np.clip(s.trust[rows] - trust_loss * (defaults[g] > 0), 0.0, 1.0)
+
+    model.pool_savings_idr = float((out.discount * commit[rows]).sum())
+    model.pool_defaults = int((~paying).sum())
+    model.pools = out

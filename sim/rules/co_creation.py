@@ -10,6 +10,12 @@ customers ask for: when this month's demand exceeded capacity, the unmet share u
 ``unmet_penalty`` × intensity × u of loyalty (the more customers were involved, the more are
 disappointed). So returns diminish, then turn negative, as co-created demand outgrows capacity.
 Loyal customers churn less (market rule).
+
+Variants: ``customer_involvement`` takes every co-created order whatever the order book;
+``capacity_aware`` involves customers just the same but takes word-of-mouth orders only up to
+``fill_utilisation`` of its capacity (what this month's demand left free), queueing the rest —
+the study's informants balancing customers' wishes against production capacity. Co-created
+orders are recorded in ``cocreation_orders_idr``.
 """
 
 from __future__ import annotations
@@ -63,7 +69,47 @@ P = rule_table(
         "loyalty lost when demand outruns capacity",
         {"ge": 0.0},
     ),
+    (
+        "fill_utilisation",
+        0.95,
+        "share of capacity",
+        COCREATION + ": balancing customers' wishes with capacity; value assumption",
+        "capacity_aware: co-created orders are taken up to this share of capacity",
+        {"gt": 0.0},
+    ),
 )
+
+
+def involve_customers(
+    model,
+    rng,
+    *,
+    adopt_rate,
+    intensity,
+    loyalty_gain,
+    word_of_mouth,
+    unmet_penalty,
+    fill_utilisation=None,
+) -> None:
+    """Adoption, loyalty and word of mouth (both variants); ``fill_utilisation`` caps the
+    co-created orders at that share of capacity less this month's demand (None: no cap)."""
+    s = model.state
+    draws = rng.random(s.n)
+    digital = s.alive & (s.level >= 1)
+    s.cocreating = digital & (s.cocreating | (draws < adopt_rate * s.literacy))
+    unmet = np.divide(
+        np.maximum(s.demand - s.revenue, 0.0), s.demand, out=np.zeros(s.n), where=s.demand > 0
+    )
+    c = s.cocreating
+    gain = loyalty_gain * (1 - np.exp(-intensity)) * (1 - s.loyalty)
+    loss = unmet_penalty * intensity * unmet
+    s.loyalty = np.clip(s.loyalty + np.where(c, gain - loss, 0.0), 0.0, 1.0)
+    orders = np.where(c, intensity * word_of_mouth * s.loyalty * s.customers, 0.0)
+    if fill_utilisation is not None:
+        room = np.maximum(fill_utilisation * s.capacity * s.price - s.demand, 0.0)
+        orders = np.minimum(orders, room)
+    s.cocreation_orders_idr = orders
+    s.extra_orders += orders
 
 
 @variant("co_creation", "customer_involvement", default=True)
@@ -77,16 +123,38 @@ def customer_involvement(
     word_of_mouth=P.word_of_mouth,
     unmet_penalty=P.unmet_penalty,
 ):
-    """Adopt co-creation, update loyalty with the capacity bound, add word-of-mouth orders."""
-    s = model.state
-    draws = rng.random(s.n)
-    digital = s.alive & (s.level >= 1)
-    s.cocreating = digital & (s.cocreating | (draws < adopt_rate * s.literacy))
-    unmet = np.divide(
-        np.maximum(s.demand - s.revenue, 0.0), s.demand, out=np.zeros(s.n), where=s.demand > 0
+    """Co-creating firms take every co-created order, whatever their capacity."""
+    involve_customers(
+        model,
+        rng,
+        adopt_rate=adopt_rate,
+        intensity=intensity,
+        loyalty_gain=loyalty_gain,
+        word_of_mouth=word_of_mouth,
+        unmet_penalty=unmet_penalty,
     )
-    c = s.cocreating
-    gain = loyalty_gain * (1 - np.exp(-intensity)) * (1 - s.loyalty)
-    gain = gain - unmet_penalty * intensity * unmet
-    s.loyalty = np.clip(s.loyalty + np.where(c, gain, 0.0), 0, 1)
-    s.extra_orders += np.where(c, intensity * word_of_mouth * s.loyalty * s.customers, 0.0)
+
+
+@variant("co_creation", "capacity_aware")
+def capacity_aware(
+    model,
+    rng,
+    *,
+    adopt_rate=P.adopt_rate,
+    intensity=P.intensity,
+    loyalty_gain=P.loyalty_gain,
+    word_of_mouth=P.word_of_mouth,
+    unmet_penalty=P.unmet_penalty,
+    fill_utilisation=P.fill_utilisation,
+):
+    """Co-creating firms take co-created orders only up to ``fill_utilisation`` of capacity."""
+    involve_customers(
+        model,
+        rng,
+        adopt_rate=adopt_rate,
+        intensity=intensity,
+        loyalty_gain=loyalty_gain,
+        word_of_mouth=word_of_mouth,
+        unmet_penalty=unmet_penalty,
+        fill_utilisation=fill_utilisation,
+    )

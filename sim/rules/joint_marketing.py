@@ -85,13 +85,24 @@ def group_promotion(
 
 
 def platform_demand(model, sellers: np.ndarray) -> np.ndarray:
-    """Demand from the regional platform (zero when no policy runs one)."""
+    """Demand from the regional platform (zero when no policy runs one).
+
+    ``model.platform`` (set by the ``regional_platform`` policy) is a mapping with ``reach_idr``
+    (Rp/month one member alone attracts), ``crowding`` (0-1) and ``members`` (bool per firm row;
+    rows beyond its length are not members). Members who sell online (level ≥ 1, with signal)
+    share reach × members^(1 − crowding) in proportion to their customer base.
+    """
     platform = getattr(model, "platform", None)
     s = model.state
+    model.platform_members = 0
     if not platform:
         return np.zeros(s.n)
-    members = sellers & platform["members"][: s.n]
-    n = members.sum()
+    listed = np.asarray(platform["members"], dtype=bool)[: s.n]
+    members = sellers.copy()
+    members[len(listed) :] = False
+    members[: len(listed)] &= listed
+    n = int(members.sum())
+    model.platform_members = n
     pool = platform["reach_idr"] * n ** (1 - platform["crowding"])
     weight = s.customers * members
     return pool * weight / max(weight.sum(), 1e-12)

@@ -22,13 +22,11 @@ from sim.metrics import METRICS
 LEVEL_COLOURS = ("#9e9e9e", "#2e9d4f", "#1f5fbf")  # offline, messaging, social/marketplace
 LEVEL_NAMES = ("offline", "messaging (WhatsApp)", "social / marketplace")
 COLLABORATION_METRICS = (
-    "group_participation",
     "pooling_participation",
-    "sharing_participation",
-    "partnership_participation",
-    "co_creation_share",
+    "joint_promotion_share",
+    "cocreation_share",
     "partnerships_active",
-    "new_partnerships",
+    "shared_facility_users",
 )
 """Participation outcomes of the collaboration mechanisms, plotted when registered."""
 FIGSIZE = (5.6, 3.6)

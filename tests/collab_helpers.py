@@ -1,0 +1,55 @@
+"""Helpers for the collaboration-mechanism tests: small runs, paired seeds, phase snapshots."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model import MSMEModel
+from tests.conftest import small
+
+SEEDS = range(10)
+
+
+def run(seed: int, months: int = 12, n: int = 300, **sections) -> MSMEModel:
+    """A small model run for ``months`` with the scenario options ``sections``."""
+    model = MSMEModel(small(n=n, months=months, **sections), seed=seed)
+    model.run()
+    return model
+
+
+def snapshot(model: MSMEModel) -> dict:
+    """Copies of every firm column plus the model's cumulative policy spending."""
+    s = model.state
+    out = {name: s[name].copy() for name in s.columns}
+    out["policy_spend_idr"] = model.policy_spend_idr
+    return out
+
+
+def month_around(model: MSMEModel, phase: str) -> tuple[dict, dict]:
+    """Step one month; return snapshots taken just before and just after ``phase``."""
+    taken: dict[str, dict] = {}
+    step_rule = MSMEModel.apply_rule
+
+    def probed(name: str) -> None:
+        if name == phase:
+            taken["before"] = snapshot(model)
+        step_rule(model, name)
+        if name == phase:
+            taken["after"] = snapshot(model)
+
+    model.apply_rule = probed
+    try:
+        model.step()
+    finally:
+        del model.apply_rule
+    return taken["before"], taken["after"]
+
+
+def cash_identity_gap(before: dict, model: MSMEModel) -> float:
+    """Largest |Δcash − (profit − drawings + new loan − repayment)| over firms alive before."""
+    s = model.state
+    n = len(before["cash"])
+    alive = before["alive"]
+    change = s.cash[:n] - before["cash"]
+    flows = (s.profit - s.drawings + s.new_loan - s.repayment)[:n]
+    return float(np.max(np.abs(change - flows)[alive], initial=0.0))
