@@ -206,11 +206,18 @@ def mean_knowledge(m):
     return _mean(m.state.knowledge, m.state.alive)
 
 
-@metric("cross_cluster_weak_share", "share of knowledge crossing clusters that came over weak ties")
-def cross_cluster_weak_share(m):
+@metric("knowledge_from_weak_share", "share of knowledge learned this month over weak ties")
+def knowledge_from_weak_share(m):
     flow = getattr(m, "knowledge_flow", None)
-    total = flow["cross_weak"] + flow["cross_strong"] if flow else 0.0
-    return float(flow["cross_weak"] / total) if total > 0 else 0.0
+    total = flow["weak"] + flow["strong"] if flow else 0.0
+    return float(flow["weak"] / total) if total > 0 else 0.0
+
+
+@metric("weak_tie_novelty", "mean knowledge gap carried per weak tie ÷ per strong tie")
+def weak_tie_novelty(m):
+    flow = getattr(m, "knowledge_flow", None)
+    strong = flow["gap_strong"] if flow else 0.0
+    return float(flow["gap_weak"] / strong) if strong > 0 else 0.0
 
 
 @metric("cocreation_share", "share of living firms co-creating with customers")
@@ -226,6 +233,14 @@ def mean_customer_loyalty(m):
 @metric("skilled_workers", "skilled workers in living craft firms")
 def skilled_workers(m):
     return float((m.state.skilled * m.state.alive).sum())
+
+
+@metric("mean_skilled_age", "mean age of skilled workers in living craft firms, years")
+def mean_skilled_age(m):
+    s = m.state
+    workers = s.skilled * s.alive
+    total = workers.sum()
+    return float((workers * s.skilled_age).sum() / total) if total > 0 else 0.0
 
 
 @metric("craft_output_idr", "monthly revenue of living craft firms, Rp")

@@ -236,15 +236,3 @@ def test_ageing_workforce_without_youth_lowers_craft_output_over_20_years():
         out_without = without.monthly()["craft_output_idr"]
         assert out_without.iloc[-1] < out_with.iloc[-1]
         assert out_without.iloc[-12:].mean() < out_without.iloc[:12].mean()
-
-
-def test_knowledge_crossing_clusters_travels_mostly_over_weak_ties():
-    """Tolerance: in each of 6 seeds, more than half of the knowledge that crossed clusters in
-    the first year came over weak ties."""
-    for seed in range(6):
-        model = MSMEModel(small(n=400, months=12), seed=seed)
-        shares = []
-        for _ in range(12):
-            model.step()
-            shares.append(model.summary()["cross_cluster_weak_share"])
-        assert np.mean(shares) > 0.5

@@ -2,29 +2,48 @@
 skilled labour caps craft firms' capacity.
 
 Assumption (Tumang study, seeds/004: a shortage of (skilled) workers, worry about the
-regeneration of craftsmen, a conservative mindset). Craft firms start with the skilled workers
-their capacity needs (``output_per_worker`` units a month each) at a mean age around
-``mean_age``. Each year workers age; from ``retire_age`` on, a share ``retire_rate`` a year
-retires. Firms short of workers recruit from their village's youth pool, which shrinks by
-``youth_decline`` a year (young people leave for the city) and from which only open owners
-recruit (× openness); trained youths added by a policy (``model.youth_trained``) join the pool.
-Recruits are ``recruit_age`` years old. A craft firm's capacity is min(base capacity, skilled
-workers × output per worker).
+regeneration of craftsmen, a conservative mindset of owners and workers). Each craft firm keeps
+its skilled workers by age in years, 15 to 69 (``model.workforce``: one row per craft firm, one
+column per year of age). Craft founders start with the workers their capacity needs
+(``output_per_worker`` units a month each), the firm's mean age drawn around ``mean_age`` and
+its workers' ages spread around that with sd ``age_spread``; a craft entrant's owner is its
+first skilled worker, aged ``recruit_age``. Every twelfth month all workers turn a year older
+(those turning 70 leave); each month workers aged ``retire_age`` or more retire at
+``retire_rate`` a year. Firms short of workers recruit, in proportion to their owner's openness
+(conservative owners recruit less), from their village's youth pool, which shrinks by
+``youth_decline`` a year (young people leave for the city), is fed by ``youth_inflow`` and by
+youths trained by a policy (``model.youth_trained[village]``, added to the pool in the month
+they finish). Recruits join at ``recruit_age``; the workers of a closed firm leave the cluster.
+A craft firm's capacity is min(base capacity, skilled workers × output per worker).
+``skilled`` and ``skilled_age`` (mean age) are kept per firm; ``model.retirements`` counts
+everyone who left by age.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtr
 
 from sim.params import ASSUMPTION
 from sim.rules import rule_table, variant
 
 TUMANG = "Tumang study (seeds/004): ageing craftsmen, few young recruits"
 CRAFT = 2  # index of "craft" in sim.config.SECTORS
+FIRST_AGE, LAST_AGE = 15, 69  # one column per year of age; workers leave at 70
+AGES = np.arange(FIRST_AGE, LAST_AGE + 1)
+MID_AGE = AGES + 0.5
 
 P = rule_table(
     "labour",
     ("mean_age", 46.0, "years", TUMANG, "starting mean age of skilled workers", {"ge": 15.0}),
+    (
+        "age_spread",
+        8.0,
+        "years",
+        ASSUMPTION,
+        "spread (sd) of workers' ages around their firm's mean age",
+        {"gt": 0.0},
+    ),
     ("retire_age", 58.0, "years", ASSUMPTION, "age from which workers retire", {"ge": 15.0}),
     (
         "retire_rate",
@@ -58,7 +77,7 @@ P = rule_table(
         "youths coming of age per craft firm",
         {"ge": 0.0},
     ),
-    ("recruit_age", 20.0, "years", ASSUMPTION, "age of recruits", {"ge": 15.0}),
+    ("recruit_age", 20.0, "years", ASSUMPTION, "age of recruits", {"ge": 15.0, "le": 69.0}),
     (
         "output_per_worker",
         10.0,
@@ -70,17 +89,62 @@ P = rule_table(
 )
 
 
+def age_shares(mean_age: np.ndarray, spread: float) -> np.ndarray:
+    """Share of a firm's workers at each age: normal around ``mean_age``, cut to 15-69."""
+    edges = np.r_[AGES, LAST_AGE + 1]
+    cdf = ndtr((edges[None, :] - mean_age[:, None]) / spread)
+    mass = np.diff(cdf, axis=1)
+    return mass / np.maximum(mass.sum(axis=1, keepdims=True), 1e-12)
+
+
+def column_of(age: float) -> int:
+    """Column of ``model.workforce`` holding workers of ``age`` (years)."""
+    return int(np.clip(np.floor(age) - FIRST_AGE, 0, len(AGES) - 1))
+
+
 def setup(model, rng):
-    """Craft firms' skilled workers and ages; each village's youth pool."""
-    s = model.state
-    spec = model.scenario.rules["labour"]
-    craft = s.sector == CRAFT
-    s.skilled = np.where(craft, np.ceil(s.base_capacity / spec["output_per_worker"]), 0.0)
-    s.skilled_age = np.where(craft, spec["mean_age"] + 6 * rng.standard_normal(s.n), 0.0)
-    crafts = np.bincount(s.village[craft], minlength=model.villages.count)
-    model.youth_pool = spec["youth_per_firm"] * crafts.astype(float)
-    model.youth_inflow = spec["youth_inflow"] * crafts.astype(float)
+    """Craft founders' workforce by age; each village's youth pool."""
+    s, spec = model.state, model.scenario.rules["labour"]
+    rows = np.flatnonzero(s.sector == CRAFT)
+    firm_age = spec["mean_age"] + 6 * rng.standard_normal(len(rows))
+    workers = np.ceil(s.base_capacity[rows] / spec["output_per_worker"])
+    model.workforce_rows = rows  # living craft firms, in the order of model.workforce's rows
+    model.workforce = workers[:, None] * age_shares(firm_age, spec["age_spread"])
+    model.labour_rows = s.n  # rows already enrolled; later rows are entrants
+    crafts = np.bincount(s.village[rows], minlength=model.villages.count).astype(float)
+    model.youth_pool = spec["youth_per_firm"] * crafts
+    model.youth_inflow = spec["youth_inflow"] * crafts
     model.youth_trained = np.zeros(model.villages.count)
+    model.retirements = 0.0
+    _summarise(model, spec["output_per_worker"])
+
+
+def _update_roster(model, recruit_age: float) -> None:
+    """Drop closed firms from the workforce (their workers leave the cluster) and enrol craft
+    firms that entered since last month, their owner as the first skilled worker."""
+    s, rows = model.state, model.workforce_rows
+    alive = s.alive[rows]
+    new = model.labour_rows + np.flatnonzero(s.sector[model.labour_rows :] == CRAFT)
+    model.labour_rows = s.n
+    if alive.all() and not len(new):
+        return
+    gone = rows[~alive]
+    s.skilled[gone] = s.skilled_age[gone] = s.capacity[gone] = 0.0
+    first = np.zeros((len(new), len(AGES)))
+    first[:, column_of(recruit_age)] = 1.0
+    model.workforce_rows = np.r_[rows[alive], new]
+    model.workforce = np.vstack([model.workforce[alive], first])
+
+
+def _summarise(model, output_per_worker: float, total: np.ndarray | None = None) -> None:
+    """Per-firm totals, mean ages and the craft capacity cap from the workforce by age."""
+    s, rows, w = model.state, model.workforce_rows, model.workforce
+    total = w.sum(axis=1) if total is None else total
+    s.skilled[rows] = total
+    s.skilled_age[rows] = np.divide(
+        (w * MID_AGE).sum(axis=1), total, out=np.zeros_like(total), where=total > 0
+    )
+    s.capacity[rows] = np.minimum(s.base_capacity[rows], total * output_per_worker)
 
 
 @variant("labour", "ageing_workforce", default=True)
@@ -89,6 +153,7 @@ def ageing_workforce(
     rng,
     *,
     mean_age=P.mean_age,
+    age_spread=P.age_spread,
     retire_age=P.retire_age,
     retire_rate=P.retire_rate,
     youth_per_firm=P.youth_per_firm,
@@ -97,37 +162,36 @@ def ageing_workforce(
     recruit_age=P.recruit_age,
     output_per_worker=P.output_per_worker,
 ):
-    """Age, retire, recruit from the youth pool, and cap craft capacity by skilled labour."""
-    s = model.state
-    craft = s.alive & (s.sector == CRAFT)
-    # Entrants in craft start with a worker of recruit age.
-    new = craft & (s.skilled == 0) & (s.skilled_age == 0)
-    s.skilled[new], s.skilled_age[new] = 1.0, recruit_age
-    s.skilled_age += np.where(craft, 1 / 12, 0.0)
-    retiring = np.where(craft & (s.skilled_age >= retire_age), retire_rate / 12, 0.0) * s.skilled
-    s.skilled -= retiring
-    # The youth pool: shrinks, fed by youths coming of age and by trained youths.
+    """Age, retire, recruit from the youth pool, and cap craft capacity by skilled labour.
+
+    ``mean_age``, ``age_spread`` and ``youth_per_firm`` are used once, by :func:`setup`.
+    """
+    _update_roster(model, recruit_age)
+    s, rows, w = model.state, model.workforce_rows, model.workforce
+    left = 0.0
+    if model.month % 12 == 11:  # a year older: shift every worker one column up
+        left = float(w[:, -1].sum())
+        w[:, 1:] = w[:, :-1].copy()
+        w[:, 0] = 0.0
+    old = w[:, np.searchsorted(AGES, retire_age) :]  # a view: workers aged retire_age or more
+    retiring = old * (retire_rate / 12)
+    old -= retiring
+    model.retirements += float(retiring.sum()) + left
+    # The youth pool shrinks, is fed by youths coming of age and by trained youths.
     model.youth_pool *= (1 - youth_decline) ** (1 / 12)
     model.youth_pool += model.youth_inflow / 12 + model.youth_trained
-    model.youth_trained[:] = 0
-    need = np.where(craft, np.maximum(s.base_capacity / output_per_worker - s.skilled, 0.0), 0.0)
-    want = need * s.openness
-    demand = np.bincount(s.village, weights=want, minlength=model.villages.count)
+    model.youth_trained[:] = 0.0
+    total = w.sum(axis=1)
+    need = np.maximum(s.base_capacity[rows] / output_per_worker - total, 0.0)
+    want = need * s.openness[rows]
+    village = s.village[rows]
+    n_villages = len(model.youth_pool)
+    asked = np.bincount(village, weights=want, minlength=n_villages).astype(np.float64)
     filled = np.minimum(
-        1.0, np.divide(model.youth_pool, demand, out=np.ones_like(demand), where=demand > 0)
+        1.0, np.divide(model.youth_pool, asked, out=np.ones_like(asked), where=asked > 0)
     )
-    hires = want * filled[s.village]
-    model.youth_pool -= np.bincount(s.village, weights=hires, minlength=model.villages.count)
-    total = s.skilled + hires
-    s.skilled_age = np.divide(
-        s.skilled * s.skilled_age + hires * recruit_age,
-        total,
-        out=s.skilled_age.copy(),
-        where=total > 0,
-    )
-    s.skilled = total
-    s.capacity = np.where(
-        s.sector == CRAFT,
-        np.minimum(s.base_capacity, s.skilled * output_per_worker),
-        s.base_capacity,
-    )
+    hires = want * filled[village]
+    model.youth_pool -= np.bincount(village, weights=hires, minlength=n_villages)
+    np.maximum(model.youth_pool, 0.0, out=model.youth_pool)  # rounding only
+    w[:, column_of(recruit_age)] += hires
+    _summarise(model, output_per_worker, total + hires)

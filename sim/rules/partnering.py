@@ -7,9 +7,12 @@ Assumption (fashion partner-selection study, seeds/002), mapped to its five elem
   proportionally less often; the variant decides whom it picks: ``random`` (the first met),
   ``similar`` (closest capabilities) or ``complementary`` (best fit, below);
 - *form*: one partner at a time (a bilateral partnership);
-- *process*: the pair gains ``gain_rate`` × fit × the smaller revenue each month, minus a
-  coordination cost ``coordination_idr`` each (scaled by the cluster's governance factor);
-- *review*: every ``review_months`` a partnership that lost money in total is dropped.
+- *process*: each partner gains ``gain_rate`` × fit × the smaller customer base each month,
+  minus a coordination cost ``coordination_idr`` (scaled by the village's governance factor,
+  ``model.coordination_factor``); the gain or loss goes through ``extra_cost``, so profit and
+  cash carry it;
+- *review*: every ``review_months`` of its life (counted in ``partner_months``) a partnership
+  that has lost money in total since it began is dropped.
 Fit of a pair = 4 (p_i − p_j)(m_j − m_i) ∈ [−1, 1] on production (p) and marketing (m)
 capabilities: positive when each is strong where the other is weak, negative for a mismatch —
 which loses money, as the study reports.
@@ -131,6 +134,7 @@ def partnering(
 ):
     """The shared monthly step of every variant (they differ only in whom they pick)."""
     s = model.state
+    s.add_column("partner_months", "int16")  # age of the current partnership (no-op once added)
     draws = rng.random(s.n)
     # Partnerships with a dead firm end.
     partner = s.partner
@@ -145,6 +149,7 @@ def partnering(
     quality = fit(s.skill_production, s.skill_marketing, i, j)
     s.partner_fit[i] = s.partner_fit[j] = quality
     s.partner_gain_total[i] = s.partner_gain_total[j] = 0.0
+    s.partner_months[i] = s.partner_months[j] = 0
     model.partnerships_new_total = getattr(model, "partnerships_new_total", 0) + len(i)
     # Process: monthly gain or loss, through the accounts.
     paired = s.alive & (s.partner >= 0)
@@ -158,10 +163,11 @@ def partnering(
         model, "partnership_profit_total_idr", 0.0
     ) + float(gain.sum())
     s.extra_cost -= gain
-    # Review: drop partnerships that lost money overall.
-    if model.month % review_months == review_months - 1:
-        losing = paired & (s.partner_gain_total + s.partner_gain_total[other] < 0)
-        _dissolve(s, np.flatnonzero(losing))
+    # Review, every review_months of a partnership's life: drop it if it lost money overall.
+    s.partner_months += paired
+    due = paired & (s.partner_months % review_months == 0)
+    losing = due & (s.partner_gain_total + s.partner_gain_total[other] < 0)
+    _dissolve(s, np.flatnonzero(losing))
 
 
 def _coordination(model, village: np.ndarray) -> np.ndarray:
