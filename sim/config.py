@@ -13,29 +13,27 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from sim import rules
+from sim.domain import SECTORS
 from sim.errors import ConfigError
-from sim.params import TABLE, check_range
-from sim.registry import keyword_params
+from sim.interventions import resolve_interventions
+from sim.params import TABLE
+from sim.settings import P, Section, check_settings, coerce, pydantic_error
 
-__all__ = ["ConfigError", "Scenario", "load_scenario", "scenario_from_dict", "parse_set"]
-
-
-def P(path: str) -> Any:
-    """A pydantic field whose default, bounds and description come from the parameter table."""
-    p = TABLE[path]
-    return Field(
-        default=p.default,
-        ge=p.ge,
-        le=p.le,
-        gt=p.gt,
-        description=f"{p.doc} [{p.unit}]. Source: {p.source}",
-    )
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+__all__ = [
+    "SECTORS",
+    "ConfigError",
+    "Scenario",
+    "Section",
+    "check_settings",
+    "coerce",
+    "load_scenario",
+    "parse_set",
+    "pydantic_error",
+    "scenario_from_dict",
+]
 
 
 class Firms(Section):
@@ -67,7 +65,6 @@ class Firms(Section):
     openness_mean: float = P("firms.openness_mean")
 
 
-SECTORS = ("food", "fashion", "craft", "retail", "services")
 SECTOR_SHARES = {s: TABLE[f"firms.sector_shares.{s}"].default for s in SECTORS}
 
 
@@ -162,15 +159,36 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Deep-merge ``over`` onto ``base``: mappings merge key by key, everything else replaces."""
+def merge(
+    base: Mapping[str, Any], over: Mapping[str, Any], path: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Deep-merge ``over`` onto ``base``: mappings merge key by key, everything else replaces.
+
+    A rule that picks another variant (``rules.<mechanism>.use`` differs from the base's, or
+    from the mechanism's default when the base names none) replaces the base's settings instead
+    of merging into them: a variant starts from its own defaults, never another's settings."""
     out = copy.deepcopy(dict(base))
     for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = merge(out[key], value)
+        where = (*path, str(key))
+        if (
+            isinstance(value, Mapping)
+            and isinstance(out.get(key), Mapping)
+            and not _changes_variant(where, out[key], value.get("use"))
+        ):
+            out[key] = merge(out[key], value, where)
         else:
             out[key] = copy.deepcopy(value)
     return out
+
+
+def _changes_variant(path: tuple[str, ...], spec: Mapping[str, Any], use: Any) -> bool:
+    """Whether setting ``use`` on the rule at ``path`` (``("rules", mechanism)``) picks a
+    different variant from the one ``spec`` runs."""
+    if len(path) != 2 or path[0] != "rules" or use is None:
+        return False
+    mech = rules.MECHANISMS.get(path[1])
+    current = spec.get("use", mech.default if mech is not None else None)
+    return current is not None and current != use
 
 
 def read_with_extends(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -217,6 +235,8 @@ def set_dotted(data: dict[str, Any], path: str, value: Any, file: str = "--set")
                 node = node[int(part)]
         elif isinstance(node, dict):
             if last:
+                if part == "use" and _changes_variant(tuple(parts[:-1]), node, value):
+                    node.clear()  # another variant: start from its own defaults
                 node[part] = value
             else:
                 node = node.setdefault(part, {})
@@ -248,13 +268,10 @@ def scenario_from_dict(data: Mapping[str, Any], file: str = "<scenario>") -> Sce
 
 def resolve(scenario: Scenario, file: str) -> Scenario:
     """Fill in every mechanism's variant and settings; check policies and shocks."""
-    from sim import rules
-    from sim.interventions import resolve_interventions
-
     scenario.plugins = rules.load_plugins(scenario.plugins, file)
-    scenario.rules = rules.resolve_rules(scenario.rules, file)
-    scenario.policies = resolve_interventions("policies", scenario.policies, file)
-    scenario.shocks = resolve_interventions("shocks", scenario.shocks, file)
+    scenario.rules = rules.resolve_rules(scenario.rules, file, scenario.plugins)
+    scenario.policies = resolve_interventions("policies", scenario.policies, file, scenario)
+    scenario.shocks = resolve_interventions("shocks", scenario.shocks, file, scenario)
     shares = scenario.firms.sector_shares
     unknown = sorted(set(shares) - set(SECTORS))
     if unknown:
@@ -278,83 +295,6 @@ def resolve(scenario: Scenario, file: str) -> Scenario:
             "digital_share_messaging + digital_share_marketplace must be <= 1",
         )
     return scenario
-
-
-def check_settings(
-    fn,
-    settings: Mapping[str, Any],
-    file: str,
-    path: str,
-    table_prefix: str,
-    skip: Iterable[str] = (),
-) -> dict[str, Any]:
-    """Check ``settings`` against ``fn``'s keyword-only parameters: names, types and ranges.
-
-    Returns the complete settings (defaults filled in). ``table_prefix`` locates the parameter
-    table rows holding the ranges (``rules.digital_adoption``).
-    """
-    allowed = keyword_params(fn)
-    out = dict(allowed)
-    for key, value in settings.items():
-        if key in skip:
-            continue
-        if key not in allowed:
-            valid = ", ".join(sorted(allowed)) or "none"
-            raise ConfigError(file, f"{path}.{key}", f"unknown parameter (valid: {valid})")
-        out[key] = coerce(value, allowed[key], file, f"{path}.{key}")
-        problem = check_range(f"{table_prefix}.{key}", out[key]) or check_range(
-            f"{table_prefix.rsplit('.', 1)[0]}.{key}", out[key]
-        )
-        if problem:
-            raise ConfigError(file, f"{path}.{key}", problem)
-    return out
-
-
-def coerce(value: Any, default: Any, file: str, path: str) -> Any:
-    """``value`` converted to the type of ``default`` (int → float allowed), or a ConfigError."""
-    if (
-        default is None
-        or isinstance(default, list | dict | str)
-        and isinstance(value, type(default))
-    ):
-        return value
-    kind = type(default)
-    if kind is bool:
-        ok = isinstance(value, bool)
-    elif kind is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    elif kind is float:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        value = float(value) if ok else value
-    else:
-        ok = isinstance(value, kind)
-    if not ok:
-        raise ConfigError(file, path, f"expected {kind.__name__}, got {value!r}")
-    return value
-
-
-def pydantic_error(exc: ValidationError, file: str, model: type[BaseModel]) -> ConfigError:
-    """The first pydantic error as a one-line ConfigError with its dotted path."""
-    err = exc.errors()[0]
-    loc = [str(x) for x in err["loc"]]
-    path = ".".join(loc) or "(top level)"
-    if err["type"] == "extra_forbidden":
-        allowed = _allowed_keys(model, loc[:-1])
-        return ConfigError(file, path, f"unknown key (allowed: {', '.join(allowed)})")
-    msg = err["msg"][0].lower() + err["msg"][1:]
-    if err["type"] == "missing":
-        return ConfigError(file, path, "required option is missing")
-    return ConfigError(file, path, f"{msg} (got {err.get('input')!r})")
-
-
-def _allowed_keys(model: type[BaseModel], loc: list[str]) -> list[str]:
-    for part in loc:
-        field = model.model_fields.get(part)
-        ann = getattr(field, "annotation", None)
-        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
-            return []
-        model = ann
-    return sorted(model.model_fields)
 
 
 def dump(scenario: Scenario) -> str:

@@ -1,9 +1,12 @@
 """MSMEModel: firms in villages, their networks, and one month per step.
 
 Firm state lives in NumPy columns (``model.state``); every living firm is also a Mesa agent
-(``model.agents``) whose attributes are views on its row. Each phase of ``step()`` is a rule chosen
-in the scenario (``sim.rules``) and draws from its own random stream, so switching one mechanism
-or policy on does not reshuffle another phase's draws.
+(``model.agents``) whose attributes are views on its row. The model is assembled from the
+declarations of its units (``sim.catalogue``): the firm columns, the shared model fields
+(``model.shared``), the outcomes and the order of the month all come from the mechanisms,
+policies and shocks of the scenario; this file names none of them. Each phase of ``step()`` is a
+rule chosen in the scenario (``sim.rules``) and draws from its own random stream, so switching one
+mechanism or policy on does not reshuffle another phase's draws.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import network
-from sim.config import SECTORS, Scenario, scenario_from_dict
+from sim import catalogue, network
+from sim.config import Scenario, scenario_from_dict
+from sim.declarations import SharedState
+from sim.domain import SECTOR_PRICE_IDR, SECTORS
 from sim.interventions import POLICIES, SHOCKS, instantiate
-from sim.metrics import METRICS
-from sim.population import SECTOR_PRICE_IDR, fill_firms, make_villages
-from sim.rules import bind, setup_all
+from sim.population import fill_firms, make_villages
+from sim.rules import MECHANISMS, START, bind
 from sim.state import Firm, FirmState
 
 
@@ -42,16 +46,14 @@ class MSMEModel(mesa.Model):
         self._streams: dict[str, np.random.Generator] = {}
         self.month = 0
         self.policy_spend_idr = 0.0
-        self.input_price_factor = 1.0  # shocks raise it
-        self.coordination_factor = None  # per village, set by governance (None: 1 everywhere)
-        self.group_boost = None  # per group, set by joint marketing (None: 1 everywhere)
-        self.joint_spillover = 0.0
         self.entries_this_month = self.exits_this_month = 0
+        self.units = catalogue.units(scenario)
+        self.shared = SharedState(catalogue.shared_fields(scenario))
 
         rng = self.stream("population")
         n = scenario.firms.count
         self.villages = make_villages(scenario, rng)
-        self.state = FirmState(n, capacity=n + n // 4 + 16)
+        self.state = FirmState(n, catalogue.columns(scenario), capacity=n + n // 4 + 16)
         fill_firms(self.state, slice(0, n), scenario, self.villages, rng)
         self.state.founder = True
         self.net = network.build(
@@ -66,33 +68,33 @@ class MSMEModel(mesa.Model):
             self.cells(), weights=self.state.customers, minlength=self.villages.count * len(SECTORS)
         )
         self.rules = bind(scenario.rules)
-        setup_all(self)
+        self.schedule = [START, *catalogue.month_order(scenario)]
+        self.set_up_mechanisms()
         self.policy_ledger: list[dict] = []
-        self.platform = self.collaboration_subsidy = None
         self.policies = instantiate(POLICIES, scenario.policies)
         self.shocks = instantiate(SHOCKS, scenario.shocks)
         for intervention in (*self.policies, *self.shocks):
             intervention.initialize(self)
         self.views: list[Firm | None] = [Firm(self, row) for row in range(n)]
-        self.history = {name: np.full(scenario.months, np.nan) for name in METRICS}
+        self.outcomes = catalogue.outcomes(scenario)
+        self.history = {name: np.full(scenario.months, np.nan) for name in self.outcomes}
+
+    def set_up_mechanisms(self) -> None:
+        """Call the declared setup of every enabled mechanism, each with its own stream."""
+        for name, spec in self.scenario.rules.items():
+            setup = MECHANISMS[name].setup_fn
+            if spec["enabled"] and setup is not None:
+                setup(self, self.stream(f"{name}.setup"))
 
     # --- the month ------------------------------------------------------------------------------
     def step(self) -> None:
-        """One month: the phases in their fixed order (docs/ODD.md, process overview)."""
+        """One month: the phases in the order the mechanisms declare (docs/ODD.md)."""
         self.start_month()
-        self.apply_interventions()
-        self.apply_rule("governance")
-        self.apply_rule("knowledge_sharing")
-        self.apply_rule("digital_adoption")
-        self.apply_rule("partnering")
-        self.apply_rule("bulk_purchasing")
-        self.apply_rule("resource_sharing")
-        self.apply_rule("labour")
-        self.apply_rule("joint_marketing")
-        self.apply_rule("market")
-        self.apply_rule("co_creation")
-        self.apply_rule("finance")
-        self.apply_rule("exit_entry")
+        for phase in self.schedule:
+            if phase == START:
+                self.apply_interventions()
+            else:
+                self.apply_rule(phase)
         self.record_month()
 
     def start_month(self) -> None:
@@ -101,7 +103,7 @@ class MSMEModel(mesa.Model):
         s.unit_cost = s.base_unit_cost
         s.offline_factor = 1.0
         s.online_factor = 1.0
-        self.input_price_factor = 1.0
+        self.shared.input_price_factor = 1.0
         s.age_months += s.alive
         self.entries_this_month = self.exits_this_month = 0
 
@@ -119,7 +121,7 @@ class MSMEModel(mesa.Model):
             rule(self, self.stream(mechanism))
 
     def record_month(self) -> None:
-        for name, (fn, _) in METRICS.items():
+        for name, (_, fn) in self.outcomes.items():
             values = self.history[name]
             if self.month >= len(values):  # run past the scenario's horizon
                 values = self.history[name] = np.r_[values, np.full(len(values) + 1, np.nan)]
@@ -142,14 +144,10 @@ class MSMEModel(mesa.Model):
         return (self.views[row] for row in np.flatnonzero(self.state.alive))
 
     def close_firms(self, rows: np.ndarray) -> None:
-        """Mark ``rows`` dead and remove their agents; dead firms stay dead."""
-        s = self.state
-        s.alive[rows] = False
-        partners = s.partner[rows]
-        s.partner[partners[partners >= 0]] = -1  # partnerships end with the firm
-        s.partner[rows] = -1
-        for column in ("pooling", "facility_user", "joint_promo", "cocreating"):
-            s[column][rows] = False
+        """Mark ``rows`` dead, let every unit close its part of them, remove their agents."""
+        self.state.alive[rows] = False
+        for unit in self.units:
+            unit.close(self, rows)
         for row in rows:
             view = self.views[row]
             if view is not None:
@@ -181,6 +179,10 @@ class MSMEModel(mesa.Model):
         for policy in self.policies:
             policy.finalize(self)
 
+    def catalogue(self) -> dict:
+        """The outcome catalogue of this model: ``name → sim.outcomes.Outcome``."""
+        return {name: o for name, (o, _) in self.outcomes.items()}
+
     def monthly(self) -> pd.DataFrame:
         """One row per simulated month: the aggregate outcomes."""
         months = self.month
@@ -208,5 +210,5 @@ class MSMEModel(mesa.Model):
     def summary(self) -> dict[str, float]:
         """End-of-run outcomes (the last month's aggregates)."""
         if self.month == 0:
-            return {name: float(fn(self)) for name, (fn, _) in METRICS.items()}
+            return {name: float(fn(self)) for name, (_, fn) in self.outcomes.items()}
         return {name: float(values[self.month - 1]) for name, values in self.history.items()}

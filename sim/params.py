@@ -36,6 +36,7 @@ class Param:
     ge: float | None = None
     le: float | None = None
     gt: float | None = None
+    choices: tuple[str, ...] | None = None
 
 
 def _p(path, default, unit, source, doc, ge=None, le=None, gt=None) -> Param:
@@ -313,9 +314,10 @@ def register_rows(prefix: str, rows: tuple) -> SimpleNamespace:
     return a namespace of their defaults (used by rules and policies)."""
     defaults = {}
     for name, default, unit, source, doc, *bounds in rows:
-        register(
-            Param(f"{prefix}.{name}", default, unit, source, doc, **(bounds[0] if bounds else {}))
-        )
+        limits = dict(bounds[0]) if bounds else {}
+        if "choices" in limits:
+            limits["choices"] = tuple(limits["choices"])
+        register(Param(f"{prefix}.{name}", default, unit, source, doc, **limits))
         defaults[name] = default
     return SimpleNamespace(**defaults)
 
@@ -326,12 +328,10 @@ def value(path: str) -> Any:
 
 
 def table():
-    """The table as a pandas DataFrame (path, default, unit, range, source, description)."""
-    import pandas as pd
+    """The table as a pandas DataFrame (path, default, unit, range, source, description).
 
-    import sim.policies  # noqa: F401  (policies, shocks and rules register their rows)
-    import sim.rules  # noqa: F401
-    import sim.shocks  # noqa: F401
+    It holds the rows registered so far: import ``sim.catalogue`` first for every built-in."""
+    import pandas as pd
 
     rows = []
     for p in sorted(TABLE.values(), key=lambda r: r.path):
@@ -350,6 +350,8 @@ def table():
 
 
 def _range_text(p: Param) -> str:
+    if p.choices:
+        return " | ".join(p.choices)
     lo = f"[{p.ge}" if p.ge is not None else (f"({p.gt}" if p.gt is not None else "(-inf")
     hi = f"{p.le}]" if p.le is not None else "inf)"
     return f"{lo}, {hi}"
@@ -358,6 +360,10 @@ def _range_text(p: Param) -> str:
 def check_range(path: str, val: Any) -> str | None:
     """Why ``val`` is out of the range declared for ``path``, or None when it is fine."""
     p = TABLE.get(path)
+    if p is not None and p.choices is not None and isinstance(val, str):
+        if val not in p.choices:
+            return f"{val!r} is not one of the allowed values ({', '.join(p.choices)})"
+        return None
     if p is None or isinstance(val, bool) or not isinstance(val, int | float):
         return None
     if p.ge is not None and val < p.ge:

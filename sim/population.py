@@ -6,12 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import SECTORS, Scenario
+from sim.domain import SECTOR_PRICE_IDR, SECTORS
 from sim.state import FirmState
-
-SECTOR_PRICE_IDR = np.array([15_000, 120_000, 250_000, 30_000, 50_000], dtype=float)
-"""Typical sale price per unit by sector (food portion, garment, metal craft piece, retail basket,
-service job), Rp; an assumption that only sets the unit of quantity (results are in rupiah)."""
 
 
 @dataclass
@@ -37,7 +33,7 @@ def _beta(mean: float, spread: float, size: int, rng: np.random.Generator) -> np
     return rng.beta(mean * k, (1 - mean) * k, size=size)
 
 
-def make_villages(scenario: Scenario, rng: np.random.Generator) -> Villages:
+def make_villages(scenario, rng: np.random.Generator) -> Villages:
     c, n = scenario.connectivity, scenario.firms.villages
     return Villages(
         coverage=_beta(c.coverage_mean, c.coverage_spread, n, rng),
@@ -49,7 +45,7 @@ def make_villages(scenario: Scenario, rng: np.random.Generator) -> Villages:
 def fill_firms(
     state: FirmState,
     rows: slice,
-    scenario: Scenario,
+    scenario,
     villages: Villages,
     rng: np.random.Generator,
     village_weights: np.ndarray | None = None,
@@ -102,7 +98,6 @@ def fill_firms(
     state.knowledge[rows] = rng.beta(2, 3, size=k)
     state.skill_production[rows] = rng.random(k)
     state.skill_marketing[rows] = rng.random(k)
-    state.partner[rows] = -1
     state.fixed_cost[rows] = revenue * f.fixed_cost_share
     state.customers[rows] = revenue
     state.appeal[rows] = revenue

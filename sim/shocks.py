@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import SECTORS
+from sim.domain import SECTORS
+from sim.errors import ConfigError
 from sim.interventions import SHOCKS
 from sim.params import ASSUMPTION, register_rows
 
@@ -84,7 +85,14 @@ D = register_rows(
             "rise of input prices during the shock",
             {"ge": 0.0},
         ),
-        ("recovery", "linear", "-", ASSUMPTION, "recovery shape: linear or exponential"),
+        (
+            "recovery",
+            "linear",
+            "-",
+            ASSUMPTION,
+            "recovery shape: linear or exponential",
+            {"choices": ("linear", "exponential")},
+        ),
     ),
 )
 
@@ -135,7 +143,7 @@ class DemandShock:
         drop = k * self.drops[s.sector] * exposure
         s.offline_factor *= 1 - drop
         s.online_factor *= 1 - self.online_share * drop
-        model.input_price_factor *= 1 + k * self.input_cost_rise
+        model.shared.input_price_factor *= 1 + k * self.input_cost_rise
         s.unit_cost *= 1 + k * self.input_cost_rise
 
 
@@ -165,6 +173,25 @@ class ConnectivityOutage:
     months: int = OUTAGE.months
     severity: float = OUTAGE.severity
     villages: list | None = None
+
+    @classmethod
+    def check(cls, settings, scenario, file: str, path: str) -> None:
+        """``villages`` must list villages of the scenario (or be left out for all of them)."""
+        listed = settings.get("villages")
+        if listed is None:
+            return
+        count = scenario.firms.villages
+        if not isinstance(listed, list):
+            raise ConfigError(file, f"{path}.villages", "expected a list of village numbers")
+        for village in listed:
+            if isinstance(village, bool) or not isinstance(village, int):
+                raise ConfigError(file, f"{path}.villages", f"{village!r} is not a village number")
+            if not 0 <= village < count:
+                raise ConfigError(
+                    file,
+                    f"{path}.villages",
+                    f"village {village} does not exist (the scenario has villages 0 to {count - 1})",
+                )
 
     def initialize(self, model):
         self.saved = None
@@ -204,5 +231,5 @@ class InputPriceShock:
 
     def apply(self, model, rng):
         if self.start <= model.month < self.start + self.months:
-            model.input_price_factor *= 1 + self.rise
+            model.shared.input_price_factor *= 1 + self.rise
             model.state.unit_cost *= 1 + self.rise

@@ -10,89 +10,74 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-# name: (dtype, description with unit)
-COLUMNS: dict[str, tuple[str, str]] = {
-    "alive": ("bool", "firm is operating"),
-    "founder": ("bool", "firm existed at the start (for cohort survival)"),
-    "age_months": ("int32", "months since founding or model start"),
-    "sector": ("int8", "index into sim.config.SECTORS"),
-    "village": ("int32", "village index"),
-    "size_class": ("int8", "0 micro, 1 small, 2 medium"),
-    "poor": ("bool", "owner from a low-income household"),
-    "literacy": ("float64", "owner digital literacy, 0-1"),
-    "openness": ("float64", "owner openness to share and try, 0-1 (0 = conservative)"),
-    "trust": ("float64", "propensity to trust other firms, 0-1"),
-    "level": ("int8", "digital level: 0 offline, 1 messaging, 2 social/marketplace"),
-    "has_device": ("bool", "owns a smartphone"),
-    "signal_draw": ("float64", "fixed uniform draw: the firm has signal when below coverage"),
-    "data_subsidy": ("float64", "share of data cost paid by a subsidy, 0-1"),
-    "price": ("float64", "sale price, Rp/unit"),
-    "unit_cost": ("float64", "input cost, Rp/unit"),
-    "capacity": ("float64", "production capacity, units/month"),
-    "fixed_cost": ("float64", "fixed cost, Rp/month"),
-    "customers": ("float64", "customer base: local spending the firm holds, Rp/month"),
-    "appeal": ("float64", "lasting attractiveness (product, location), Rp/month scale"),
-    "loyalty": ("float64", "customer loyalty, 0-1"),
-    "demand": ("float64", "demand reaching the firm this month, Rp"),
-    "online_demand": ("float64", "part of demand from online channels this month, Rp"),
-    "sales": ("float64", "units sold this month"),
-    "revenue": ("float64", "Rp this month"),
-    "input_cost": ("float64", "Rp this month"),
-    "data_cost": ("float64", "Rp this month"),
-    "extra_cost": ("float64", "other costs this month (devices, fees), Rp"),
-    "profit": ("float64", "Rp this month"),
-    "drawings": ("float64", "household drawings (owner income), Rp this month"),
-    "cash": ("float64", "Rp"),
-    "debt": ("float64", "outstanding loan principal, Rp"),
-    "loan_rate": ("float64", "interest rate of the current loan, per year"),
-    "loan_payment": ("float64", "scheduled principal repayment, Rp/month"),
-    "loans_taken": ("int16", "number of loans taken so far"),
-    "new_loan": ("float64", "loan received this month, Rp"),
-    "repayment": ("float64", "principal repaid this month, Rp"),
-    "loss_streak": ("int16", "consecutive months with a loss"),
-    "base_unit_cost": ("float64", "input cost at list prices, Rp/unit"),
-    "offline_factor": ("float64", "this month's offline demand multiplier (shocks)"),
-    "online_factor": ("float64", "this month's online demand multiplier (shocks)"),
-    "credit_offer": ("bool", "offered a subsidised KUR loan this month (policy)"),
-    "base_capacity": ("float64", "capacity without labour limits, units/month"),
-    # collaboration mechanisms (sim/rules/): knowledge, partners, pools, facilities, marketing,
-    # co-creation, labour
-    "knowledge": ("float64", "business knowledge, 0-1 (lowers unit cost)"),
-    "skill_production": ("float64", "production capability, 0-1"),
-    "skill_marketing": ("float64", "marketing capability, 0-1"),
-    "partner": ("int32", "row of the current partner, -1 for none"),
-    "partner_fit": ("float64", "match quality of the partnership, -1..1"),
-    "partner_gain": ("float64", "profit effect of the partnership this month, Rp"),
-    "partner_gain_total": ("float64", "profit effect since the partnership began, Rp"),
-    # collaboration: pools, facilities, marketing, co-creation
-    "pooling": ("bool", "buys inputs through a group pool this month"),
-    "facility_user": ("bool", "uses the village's shared facility this month"),
-    "joint_promo": ("bool", "takes part in joint promotion this month"),
-    "platform_demand": ("float64", "demand from the regional platform this month, Rp"),
-    "cocreating": ("bool", "involves customers in product design"),
-    "extra_orders": ("float64", "orders from co-creation and carried deliveries, Rp (next sale)"),
-    "pool_order_idr": ("float64", "input order committed to the group pool this month, Rp"),
-    "pool_charge_idr": (
-        "float64",
-        "pool costs charged this month (coordination, default losses, equal-split transfer), Rp",
+from sim.declarations import Column
+
+
+def _c(name, dtype, unit, doc, low=None, high=None, default=0) -> Column:
+    return Column(name, dtype, default, unit, doc, low, high)
+
+
+#: Columns every firm has whatever mechanisms run (drawn by ``sim.population`` or kept by the
+#: monthly accounts); each mechanism declares the columns it owns in its own file.
+CORE_COLUMNS: tuple[Column, ...] = (
+    _c("alive", "bool", "-", "firm is operating"),
+    _c("founder", "bool", "-", "firm existed at the start (for cohort survival)"),
+    _c("age_months", "int32", "months", "months since founding or model start", 0),
+    _c("sector", "int8", "index", "index into sim.domain.SECTORS", 0, 4),
+    _c("village", "int32", "index", "village index", 0),
+    _c("size_class", "int8", "0-2", "0 micro, 1 small, 2 medium", 0, 2),
+    _c("poor", "bool", "-", "owner from a low-income household"),
+    _c("literacy", "float64", "0-1", "owner digital literacy", 0, 1),
+    _c("openness", "float64", "0-1", "owner openness to share and try (0 = conservative)", 0, 1),
+    _c("trust", "float64", "0-1", "propensity to trust other firms", 0, 1),
+    _c("level", "int8", "0-2", "digital level: 0 offline, 1 messaging, 2 social/marketplace", 0, 2),
+    _c("has_device", "bool", "-", "owns a smartphone"),
+    _c(
+        "signal_draw", "float64", "0-1", "fixed draw: the firm has signal when below coverage", 0, 1
     ),
-    "facility_charge_idr": ("float64", "share of the shared facility's cost paid this month, Rp"),
-    "facility_saving_idr": ("float64", "fixed cost saved through the shared facility, Rp"),
-    "carry_fee_idr": ("float64", "carrying fees this month, Rp (paid > 0, received < 0)"),
-    "cocreation_orders_idr": ("float64", "word-of-mouth orders from co-creation, Rp (next sale)"),
-    "skilled": ("float64", "skilled workers"),
-    "skilled_age": ("float64", "mean age of skilled workers, years"),
-}
+    _c("price", "float64", "Rp/unit", "sale price", 0),
+    _c("unit_cost", "float64", "Rp/unit", "input cost", 0),
+    _c("base_unit_cost", "float64", "Rp/unit", "input cost at list prices", 0),
+    _c("capacity", "float64", "units/month", "production capacity", 0),
+    _c("base_capacity", "float64", "units/month", "capacity without labour limits", 0),
+    _c("fixed_cost", "float64", "Rp/month", "fixed cost", 0),
+    _c("customers", "float64", "Rp/month", "customer base: local spending the firm holds", 0),
+    _c("appeal", "float64", "Rp/month", "lasting attractiveness (product, location)", 0),
+    _c("loyalty", "float64", "0-1", "customer loyalty", 0, 1),
+    _c("knowledge", "float64", "0-1", "business knowledge (lowers unit cost)", 0, 1),
+    _c("skill_production", "float64", "0-1", "production capability", 0, 1),
+    _c("skill_marketing", "float64", "0-1", "marketing capability", 0, 1),
+    _c("demand", "float64", "Rp/month", "demand reaching the firm this month", 0),
+    _c("online_demand", "float64", "Rp/month", "part of demand from online channels", 0),
+    _c("extra_orders", "float64", "Rp", "orders from co-creation and carrying (next sale)", 0),
+    _c("sales", "float64", "units/month", "units sold this month", 0),
+    _c("revenue", "float64", "Rp/month", "revenue this month", 0),
+    _c("input_cost", "float64", "Rp/month", "input cost this month"),
+    _c("data_cost", "float64", "Rp/month", "mobile data cost this month", 0),
+    _c("extra_cost", "float64", "Rp/month", "other costs this month (devices, fees)"),
+    _c("profit", "float64", "Rp/month", "profit this month"),
+    _c("drawings", "float64", "Rp/month", "household drawings (owner income) this month"),
+    _c("cash", "float64", "Rp", "cash"),
+    _c("offline_factor", "float64", "×", "this month's offline demand multiplier (shocks)", 0),
+    _c("online_factor", "float64", "×", "this month's online demand multiplier (shocks)", 0),
+)
 
 
 class FirmState:
     """Columns of firm attributes with room to grow; ``state.cash`` is the live part."""
 
-    def __init__(self, n: int, capacity: int | None = None):
+    def __init__(
+        self, n: int, columns: tuple[Column, ...] = CORE_COLUMNS, capacity: int | None = None
+    ):
         cap = max(capacity or n, 1)
-        cols = {name: np.zeros(cap, dtype=dtype) for name, (dtype, _) in COLUMNS.items()}
+        declared = {c.name: c for c in columns}
+        cols = {c.name: np.full(cap, c.default, dtype=c.dtype) for c in declared.values()}
         object.__setattr__(self, "_cols", cols)
+        object.__setattr__(self, "declared", declared)
         object.__setattr__(self, "n", n)
+        for c in declared.values():
+            if not hasattr(Firm, c.name):
+                setattr(Firm, c.name, _column_property(c.name, f"{c.doc} [{c.unit}]"))
 
     def __getattr__(self, name: str) -> np.ndarray:
         cols = self.__dict__["_cols"]
@@ -113,23 +98,14 @@ class FirmState:
     def columns(self) -> list[str]:
         return list(self._cols)
 
-    def add_column(self, name: str, dtype: str = "float64", width: int | None = None) -> None:
-        """Add a column (a rule's own state); ``width`` makes it a matrix with that many columns."""
-        if name not in self._cols:
-            cap = len(next(iter(self._cols.values())))
-            shape = (cap,) if width is None else (cap, width)
-            self._cols[name] = np.zeros(shape, dtype=dtype)
-        if not hasattr(Firm, name):
-            setattr(Firm, name, _column_property(name, f"{name} (added by a rule)"))
-
     def grow(self, k: int) -> slice:
-        """Append ``k`` zeroed rows; return their slice."""
+        """Append ``k`` rows holding their columns' defaults; return their slice."""
         start, new_n = self.n, self.n + k
         cap = len(next(iter(self._cols.values())))
         if new_n > cap:
             new_cap = max(new_n, int(cap * 1.5) + 16)
             for name, col in self._cols.items():
-                bigger = np.zeros((new_cap, *col.shape[1:]), dtype=col.dtype)
+                bigger = np.full((new_cap, *col.shape[1:]), self.declared[name].default, col.dtype)
                 bigger[:cap] = col
                 self._cols[name] = bigger
         object.__setattr__(self, "n", new_n)
@@ -156,7 +132,3 @@ def _column_property(name: str, doc: str) -> property:
         self.model.state._cols[name][self.row] = value
 
     return property(get, put, doc=doc)
-
-
-for _name, (_dtype, _doc) in COLUMNS.items():
-    setattr(Firm, _name, _column_property(_name, _doc))

@@ -1,12 +1,21 @@
 """Rules: one module per mechanism, its variants side by side, chosen by name in scenario files.
 
+A mechanism is one self-contained unit declared in its own file with :func:`mechanism`: its
+place in the month (``after=`` another mechanism), the firm columns it owns, the shared model
+fields it keeps, its outcomes, its setup and what happens to its columns when a firm closes;
+its parameters (:func:`rule_table`) and its variants (:func:`variant`) sit next to it. The model
+runs the schedule these declarations produce (:func:`schedule`) and names no mechanism itself.
+
 A scenario picks a variant with ``rules.<mechanism>.use: <variant>``, switches a mechanism off
 with ``rules.<mechanism>.enabled: false``, and sets the variant's parameters with the other keys.
 
 A variant is a function ``fn(model, rng, *, param=default, ...)`` that updates the firm columns
-in ``model.state`` for one month, vectorised. Register it with :func:`variant`. Students can also
-register a plain per-firm function ``fn(firm, rng, *, ...)`` with :func:`per_firm`: it is called
-once for each living firm (slow, fine for a few thousand firms). See docs/rules.md.
+in ``model.state`` for one month, vectorised. Students can also register a plain per-firm
+function ``fn(firm, rng, *, ...)`` with :func:`per_firm`: it is called once for each living firm
+(slow, fine for a few thousand firms). A plugin file (``plugins:`` in a scenario) may add
+variants to a built-in mechanism or declare a new mechanism the same way. See docs/rules.md.
+
+This package's ``__init__`` holds the registry only; ``sim.catalogue`` imports the built-ins.
 """
 
 from __future__ import annotations
@@ -17,33 +26,101 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
+from sim.declarations import Column, SharedField, Unit, caller_file
 from sim.errors import ConfigError
+from sim.outcomes import HIGHER, LOWER, NEITHER
 from sim.params import register_rows
+from sim.registry import keyword_params
+from sim.settings import check_settings
+
+__all__ = [
+    "HIGHER",
+    "LOWER",
+    "NEITHER",
+    "Column",
+    "Mechanism",
+    "SharedField",
+    "mechanism",
+    "per_firm",
+    "rule_table",
+    "variant",
+]
 
 RULE_KEYS = ("use", "enabled")
+#: The first phase of every month (policies and shocks); the first mechanisms come after it.
+START = "interventions"
+_PACKAGE = str(Path(__file__).resolve().parents[1])
 
 
-@dataclass
-class Mechanism:
-    """A named mechanism and its registered variants."""
+@dataclass(eq=False)
+class Variant:
+    """One way a mechanism can work: a function and the arguments fixed at registration."""
 
-    name: str
+    fn: Callable
+    fixed: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The variant's own parameters with their defaults (fixed arguments excluded)."""
+        return {k: v for k, v in keyword_params(self.fn).items() if k not in self.fixed}
+
+    def bind(self, settings: Mapping[str, Any]) -> Callable:
+        return functools.partial(self.fn, **self.fixed, **settings)
+
+
+@dataclass(eq=False)
+class Mechanism(Unit):
+    """A named mechanism: its declarations (see :class:`sim.declarations.Unit`), its place in
+    the month and its registered variants."""
+
+    after: str | None = None
     default: str | None = None
-    variants: dict[str, Callable] = field(default_factory=dict)
+    variants: dict[str, Variant] = field(default_factory=dict)
+
+    @property
+    def builtin(self) -> bool:
+        return self.origin.startswith(_PACKAGE)
 
 
 MECHANISMS: dict[str, Mechanism] = {}
 
 
-def variant(mechanism: str, name: str, *, default: bool = False) -> Callable:
-    """Register a vectorised variant ``fn(model, rng, *, ...)`` of ``mechanism``."""
+def _get(name: str, origin: str) -> Mechanism:
+    if name not in MECHANISMS:
+        MECHANISMS[name] = Mechanism(name, origin=origin)
+    return MECHANISMS[name]
+
+
+def mechanism(
+    name: str,
+    *,
+    after: str,
+    columns: tuple[Column, ...] = (),
+    shared: tuple[SharedField, ...] = (),
+) -> Mechanism:
+    """Declare mechanism ``name``: it runs each month right after mechanism ``after`` (or after
+    ``"interventions"``, the first phase), owns ``columns`` and keeps ``shared`` fields.
+
+    Returns the :class:`Mechanism`, whose ``outcome``, ``on_setup`` and ``on_close`` decorators
+    declare the rest.
+    """
+    mech = _get(name, caller_file())
+    mech.after, mech.columns, mech.shared = after, tuple(columns), tuple(shared)
+    return mech
+
+
+def variant(
+    mechanism: str, name: str, *, default: bool = False, fixed: Mapping[str, Any] | None = None
+) -> Callable:
+    """Register a vectorised variant ``fn(model, rng, *, ...)`` of ``mechanism``; ``fixed``
+    arguments are set for this variant and are not settings of it (one function, two variants)."""
+    origin = caller_file()
 
     def add(fn: Callable) -> Callable:
-        mech = MECHANISMS.setdefault(mechanism, Mechanism(mechanism))
-        mech.variants[name] = fn
+        mech = _get(mechanism, origin)
+        mech.variants[name] = Variant(fn, dict(fixed or {}))
         if default or mech.default is None:
             mech.default = name
         return fn
@@ -53,6 +130,7 @@ def variant(mechanism: str, name: str, *, default: bool = False) -> Callable:
 
 def per_firm(mechanism: str, name: str) -> Callable:
     """Register a per-firm variant ``fn(firm, rng, *, ...)``; it runs once per living firm."""
+    origin = caller_file()
 
     def add(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -60,42 +138,57 @@ def per_firm(mechanism: str, name: str) -> Callable:
             for firm in model.living_firms():
                 fn(firm, rng, **params)
 
-        MECHANISMS.setdefault(mechanism, Mechanism(mechanism)).variants[name] = run
+        mech = _get(mechanism, origin)
+        mech.variants[name] = Variant(run)
+        if mech.default is None:
+            mech.default = name
         return fn
 
     return add
 
 
-def rule_table(mechanism: str, *rows: tuple) -> SimpleNamespace:
+def rule_table(mechanism: str, *rows: tuple):
     """Register a mechanism's parameters in the parameter table; return their defaults.
 
-    Each row is ``(name, default, unit, source, description, bounds)`` where bounds is a dict
-    with any of ``ge``, ``le``, ``gt``.
+    Each row is ``(name, default, unit, source, description, limits)`` where limits is a dict
+    with any of ``ge``, ``le``, ``gt`` (numbers) or ``choices`` (allowed strings).
     """
-    MECHANISMS.setdefault(mechanism, Mechanism(mechanism))
+    _get(mechanism, caller_file())
     return register_rows(f"rules.{mechanism}", rows)
 
 
-def resolve_rules(raw: Mapping[str, Any], file: str) -> dict[str, dict[str, Any]]:
-    """Every mechanism with its variant, ``enabled`` flag and complete, checked settings."""
-    from sim.config import check_settings
+def in_scenario(plugins: list[str]) -> dict[str, Mechanism]:
+    """The mechanisms a scenario has: the built-ins and those declared by its own plugins."""
+    loaded = {str(Path(p).resolve()) for p in plugins}
+    return {
+        name: mech
+        for name, mech in sorted(MECHANISMS.items())
+        if mech.builtin or str(Path(mech.origin).resolve()) in loaded
+    }
 
+
+def resolve_rules(
+    raw: Mapping[str, Any], file: str, plugins: list[str] = ()
+) -> dict[str, dict[str, Any]]:
+    """Every mechanism with its variant, ``enabled`` flag and complete, checked settings."""
     if not isinstance(raw, Mapping):
         raise ConfigError(file, "rules", "expected a mapping of mechanism names")
-    unknown = sorted(set(raw) - set(MECHANISMS))
+    mechanisms = in_scenario(list(plugins))
+    unknown = sorted(set(raw) - set(mechanisms))
     if unknown:
         raise ConfigError(
             file,
             f"rules.{unknown[0]}",
-            f"unknown mechanism (available: {', '.join(sorted(MECHANISMS))})",
+            f"unknown mechanism (available: {', '.join(sorted(mechanisms))})",
         )
+    schedule(mechanisms.values(), file)  # every mechanism has a place in the month
     resolved = {}
-    for name, mech in sorted(MECHANISMS.items()):
+    for name, mech in mechanisms.items():
         spec = raw.get(name) or {}
         if not isinstance(spec, Mapping):
             raise ConfigError(file, f"rules.{name}", "expected a mapping (use, enabled, settings)")
         use = spec.get("use", mech.default)
-        if use not in mech.variants:
+        if not isinstance(use, str) or use not in mech.variants:
             raise ConfigError(
                 file,
                 f"rules.{name}.use",
@@ -107,10 +200,76 @@ def resolve_rules(raw: Mapping[str, Any], file: str) -> dict[str, dict[str, Any]
                 file, f"rules.{name}.enabled", f"expected true or false, got {enabled!r}"
             )
         settings = check_settings(
-            mech.variants[use], spec, file, f"rules.{name}", f"rules.{name}", skip=RULE_KEYS
+            _settings_signature(mech.variants[use]),
+            spec,
+            file,
+            f"rules.{name}",
+            f"rules.{name}",
+            skip=RULE_KEYS,
         )
         resolved[name] = {"use": use, "enabled": enabled, **settings}
     return resolved
+
+
+def _settings_signature(v: Variant) -> Callable:
+    """A stand-in function whose keyword-only parameters are the variant's settings."""
+    import inspect
+
+    params = [
+        inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=d)
+        for k, d in v.settings.items()
+    ]
+
+    def settings(**kwargs):  # pragma: no cover - only its signature is read
+        return kwargs
+
+    settings.__signature__ = inspect.Signature(params)
+    return settings
+
+
+def schedule(mechanisms, file: str = "<scenario>") -> list[str]:
+    """The order of the month: each mechanism right after the one it names in ``after=``.
+
+    Mechanisms that name the same predecessor run in the order declared, plugins' before the
+    built-in ones, so a plugin declared ``after="market"`` runs directly after the market.
+    A mechanism without a place, or after one that does not exist, is a ConfigError.
+    """
+    mechanisms = list(mechanisms)
+    names = {m.name for m in mechanisms}
+    children: dict[str, list[Mechanism]] = {}
+    for mech in mechanisms:
+        where = f"rules.{mech.name}" if mech.builtin else f"plugins: {mech.origin}"
+        if mech.after is None:
+            raise ConfigError(
+                file,
+                where,
+                f"mechanism {mech.name!r} has no place in the month: declare it with "
+                f"mechanism({mech.name!r}, after=...) naming the mechanism it follows "
+                f"(or {START!r})",
+            )
+        if mech.after != START and mech.after not in names:
+            raise ConfigError(
+                file,
+                where,
+                f"mechanism {mech.name!r} comes after {mech.after!r}, which is not a mechanism "
+                f"(available: {', '.join(sorted(names | {START}))})",
+            )
+        children.setdefault(mech.after, []).append(mech)
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        kids = children.get(name, [])
+        for child in [k for k in kids if not k.builtin] + [k for k in kids if k.builtin]:
+            order.append(child.name)
+            visit(child.name)
+
+    visit(START)
+    missing = sorted(names - set(order))
+    if missing:
+        raise ConfigError(
+            file, f"rules.{missing[0]}", "mechanisms come after one another in a loop"
+        )
+    return order
 
 
 def bind(rules: Mapping[str, Mapping[str, Any]]) -> dict[str, Callable | None]:
@@ -118,19 +277,9 @@ def bind(rules: Mapping[str, Mapping[str, Any]]) -> dict[str, Callable | None]:
     bound = {}
     for name, spec in rules.items():
         settings = {k: v for k, v in spec.items() if k not in RULE_KEYS}
-        fn = MECHANISMS[name].variants[spec["use"]]
-        bound[name] = functools.partial(fn, **settings) if spec["enabled"] else None
+        v = MECHANISMS[name].variants[spec["use"]]
+        bound[name] = v.bind(settings) if spec["enabled"] else None
     return bound
-
-
-def setup_all(model) -> None:
-    """Call ``setup(model, rng)`` of every enabled mechanism whose module defines one."""
-    for name, spec in model.scenario.rules.items():
-        if spec["enabled"]:
-            fn = MECHANISMS[name].variants[spec["use"]]
-            setup = getattr(sys.modules.get(fn.__module__), "setup", None)
-            if setup is not None:
-                setup(model, model.stream(f"{name}.setup"))
 
 
 def load_plugins(paths: list[str], file: str) -> list[str]:
@@ -153,20 +302,3 @@ def load_plugins(paths: list[str], file: str) -> list[str]:
                 raise ConfigError(file, f"plugins.{i}", f"{item} failed to import: {exc}") from None
         out.append(str(path))
     return out
-
-
-# Built-in mechanisms register themselves on import, in model phase order.
-from sim.rules import (  # noqa: E402, F401
-    bulk_purchasing,
-    co_creation,
-    digital_adoption,
-    exit_entry,
-    finance,
-    governance,
-    joint_marketing,
-    knowledge_sharing,
-    labour,
-    market,
-    partnering,
-    resource_sharing,
-)

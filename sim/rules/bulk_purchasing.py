@@ -10,10 +10,10 @@ min(last month's demand / price, capacity); a firm with less cash than that cann
 The supplier prices the pooled order Q (Rp at members' own prices) on an all-units schedule:
 ``discount_per_tier`` for each doubling of Q above ``tier_idr``, at most ``max_discount``, so the
 unit price never rises as a pool grows. The pool pays schedule price × Q plus a coordination cost
-``coordination_idr`` (× the governance coordination factor, ``model.coordination_factor``: 1 until
+``coordination_idr`` (× the governance coordination factor, ``model.shared.coordination_factor``: 1 until
 a governance rule sets it; regency-wide groups use the villages' mean). Members buy this month's
 inputs at the pool's unit price and share the coordination cost in proportion to their orders;
-a ``collaboration_subsidy`` policy (``model.collaboration_subsidy``) pays its share of it.
+a ``collaboration_subsidy`` policy (``model.shared.collaboration_subsidy``) pays its share of it.
 Savings are split by ``split``: ``proportional`` (each keeps the discount on its own order) or
 ``equal`` (a zero-sum transfer among members so that each saves the same).
 
@@ -32,12 +32,43 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from sim.errors import ConfigError
+from sim.outcomes import HIGHER, LOWER
 from sim.params import ASSUMPTION
-from sim.rules import rule_table, variant
+from sim.rules import Column, SharedField, mechanism, rule_table, variant
+from sim.rules.common import first_group, mean_where, subsidised_share
 
 SIDOARJO = "Sidoarjo study (seeds/001): bulk pooling of raw materials"
 SPLITS = ("proportional", "equal")
+
+M = mechanism(
+    "bulk_purchasing",
+    after="partnering",
+    columns=(
+        Column(
+            "pooling",
+            "bool",
+            False,
+            "-",
+            "buys inputs through a group pool this month",
+            on_close=False,
+        ),
+        Column("pool_order_idr", "float64", 0.0, "Rp", "input order committed to the pool", 0),
+        Column(
+            "pool_charge_idr",
+            "float64",
+            0.0,
+            "Rp",
+            "pool costs charged this month (coordination, default losses, equal-split transfer)",
+        ),
+    ),
+    shared=(
+        SharedField("pool_savings_idr", 0.0, "Rp/month", "input cost saved by pool discounts"),
+        SharedField("pool_defaults", 0, "firms", "members who failed to pay this month"),
+        SharedField("pools", None, "-", "this month's pools (orders, discounts, costs)"),
+        SharedField("pool_group_cache", None, "-", "each firm's pooling group, per network"),
+    ),
+)
+
 
 P = rule_table(
     "bulk_purchasing",
@@ -91,7 +122,14 @@ P = rule_table(
         "members' trust lost in a month their pool has a default",
         {"ge": 0.0, "le": 1.0},
     ),
-    ("split", "proportional", "-", SIDOARJO, "how savings are shared: proportional or equal"),
+    (
+        "split",
+        "proportional",
+        "-",
+        SIDOARJO,
+        "how savings are shared: proportional or equal",
+        {"choices": SPLITS},
+    ),
 )
 
 
@@ -174,18 +212,10 @@ def pool_accounts(
     )
 
 
-def subsidised_share(model, cost: float, firms: int) -> float:
-    """Share of ``cost`` paid by a collaboration subsidy this month (0 without one)."""
-    subsidy = getattr(model, "collaboration_subsidy", None)
-    if subsidy is None or cost <= 0:
-        return 0.0
-    return subsidy.grant(model, cost, firms) / cost
-
-
 def pool_coordination_cost(model, coordination_idr: float) -> np.ndarray:
     """Coordination cost of each group's pool: × the governance factor of the group's village
     (the villages' mean for regency-wide groups; 1 without a governance rule)."""
-    factor = getattr(model, "coordination_factor", None)
+    factor = model.shared.coordination_factor
     village = model.net.group_village
     if factor is None:
         return np.full(len(village), float(coordination_idr))
@@ -196,12 +226,10 @@ def pool_coordination_cost(model, coordination_idr: float) -> np.ndarray:
 
 def pool_group(model) -> np.ndarray:
     """Each firm's pooling group (its first group, -1 for none), cached until the groups change."""
-    from sim.rules.market import first_group
-
     groups = model.net.groups
-    cached = getattr(model, "_pool_group", None)
+    cached = model.shared.pool_group_cache
     if cached is None or cached[0] is not groups:
-        cached = model._pool_group = (groups, first_group(groups))
+        cached = model.shared.pool_group_cache = (groups, first_group(groups))
     return cached[1]
 
 
@@ -210,17 +238,6 @@ def planned_order(state) -> np.ndarray:
     at the firm's current unit cost."""
     units = np.minimum((state.customers + state.online_demand) / state.price, state.capacity)
     return np.maximum(units, 0.0) * state.unit_cost * state.alive
-
-
-def setup(model, rng) -> None:
-    """Reject an unknown savings split when the model is built."""
-    split = model.scenario.rules["bulk_purchasing"].get("split", P.split)
-    if split not in SPLITS:
-        raise ConfigError(
-            "<scenario>",
-            "rules.bulk_purchasing.split",
-            f"unknown split {split!r} (allowed: {', '.join(SPLITS)})",
-        )
 
 
 @variant("bulk_purchasing", "group_pool", default=True)
@@ -273,6 +290,45 @@ def group_pool(
     defaults = np.bincount(g, weights=~paying, minlength=n_groups)
     s.trust[rows] = np.clip(s.trust[rows] - trust_loss * (defaults[g] > 0), 0.0, 1.0)
 
-    model.pool_savings_idr = float((out.discount * commit[rows]).sum())
-    model.pool_defaults = int((~paying).sum())
-    model.pools = out
+    model.shared.pool_savings_idr = float((out.discount * commit[rows]).sum())
+    model.shared.pool_defaults = int((~paying).sum())
+    model.shared.pools = out
+
+
+@M.outcome(
+    "pooling_participation",
+    label="Bulk-pool participation",
+    unit="%",
+    kind="share",
+    better=HIGHER,
+    aggregation="share of living firms",
+)
+def pooling_participation(m):
+    """Share of living firms buying through a group pool."""
+    return mean_where(m.state.pooling, m.state.alive)
+
+
+@M.outcome(
+    "pool_savings_idr",
+    label="Pool savings (month)",
+    unit="Rp/month",
+    kind="idr",
+    better=HIGHER,
+    aggregation="sum over this month's committed orders",
+)
+def pool_savings(m):
+    """Input cost saved by pool discounts this month (committed orders), Rp."""
+    return float(m.shared.pool_savings_idr)
+
+
+@M.outcome(
+    "pool_defaults",
+    label="Pool defaults (month)",
+    unit="firms",
+    kind="count",
+    better=LOWER,
+    aggregation="members who failed to pay this month",
+)
+def pool_defaults(m):
+    """Pool members who failed to pay their committed order this month."""
+    return float(m.shared.pool_defaults)

@@ -22,10 +22,26 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION
-from sim.rules import rule_table, variant
+from sim.rules import Column, mechanism, rule_table, variant
+from sim.rules.common import mean_where
 
 COCREATION = "co-creation study (seeds/003)"
+
+M = mechanism(
+    "co_creation",
+    after="market",
+    columns=(
+        Column(
+            "cocreating", "bool", False, "-", "involves customers in product design", on_close=False
+        ),
+        Column(
+            "cocreation_orders_idr", "float64", 0.0, "Rp", "word-of-mouth orders (next sale)", 0
+        ),
+    ),
+)
+
 
 P = rule_table(
     "co_creation",
@@ -80,19 +96,22 @@ P = rule_table(
 )
 
 
+@variant("co_creation", "customer_involvement", default=True, fixed={"fill_utilisation": None})
+@variant("co_creation", "capacity_aware")
 def involve_customers(
     model,
     rng,
     *,
-    adopt_rate,
-    intensity,
-    loyalty_gain,
-    word_of_mouth,
-    unmet_penalty,
-    fill_utilisation=None,
+    adopt_rate=P.adopt_rate,
+    intensity=P.intensity,
+    loyalty_gain=P.loyalty_gain,
+    word_of_mouth=P.word_of_mouth,
+    unmet_penalty=P.unmet_penalty,
+    fill_utilisation=P.fill_utilisation,
 ) -> None:
-    """Adoption, loyalty and word of mouth (both variants); ``fill_utilisation`` caps the
-    co-created orders at that share of capacity less this month's demand (None: no cap)."""
+    """Adoption, loyalty and word of mouth. ``customer_involvement`` takes every co-created
+    order, whatever the capacity; ``capacity_aware`` caps them at ``fill_utilisation`` of
+    capacity less this month's demand."""
     s = model.state
     draws = rng.random(s.n)
     digital = s.alive & (s.level >= 1)
@@ -112,49 +131,40 @@ def involve_customers(
     s.extra_orders += orders
 
 
-@variant("co_creation", "customer_involvement", default=True)
-def customer_involvement(
-    model,
-    rng,
-    *,
-    adopt_rate=P.adopt_rate,
-    intensity=P.intensity,
-    loyalty_gain=P.loyalty_gain,
-    word_of_mouth=P.word_of_mouth,
-    unmet_penalty=P.unmet_penalty,
-):
-    """Co-creating firms take every co-created order, whatever their capacity."""
-    involve_customers(
-        model,
-        rng,
-        adopt_rate=adopt_rate,
-        intensity=intensity,
-        loyalty_gain=loyalty_gain,
-        word_of_mouth=word_of_mouth,
-        unmet_penalty=unmet_penalty,
-    )
+@M.outcome(
+    "cocreation_share",
+    label="Co-creating firms",
+    unit="%",
+    kind="share",
+    better=NEITHER,
+    aggregation="share of living firms",
+)
+def cocreation_share(m):
+    """Share of living firms co-creating with customers."""
+    return mean_where(m.state.cocreating, m.state.alive)
 
 
-@variant("co_creation", "capacity_aware")
-def capacity_aware(
-    model,
-    rng,
-    *,
-    adopt_rate=P.adopt_rate,
-    intensity=P.intensity,
-    loyalty_gain=P.loyalty_gain,
-    word_of_mouth=P.word_of_mouth,
-    unmet_penalty=P.unmet_penalty,
-    fill_utilisation=P.fill_utilisation,
-):
-    """Co-creating firms take co-created orders only up to ``fill_utilisation`` of capacity."""
-    involve_customers(
-        model,
-        rng,
-        adopt_rate=adopt_rate,
-        intensity=intensity,
-        loyalty_gain=loyalty_gain,
-        word_of_mouth=word_of_mouth,
-        unmet_penalty=unmet_penalty,
-        fill_utilisation=fill_utilisation,
-    )
+@M.outcome(
+    "mean_customer_loyalty",
+    label="Mean customer loyalty",
+    unit="0-1",
+    kind="index",
+    better=HIGHER,
+    aggregation="mean over living firms",
+)
+def mean_customer_loyalty(m):
+    """Mean customer loyalty of living firms (0-1)."""
+    return mean_where(m.state.loyalty, m.state.alive)
+
+
+@M.outcome(
+    "cocreation_orders_idr",
+    label="Co-creation orders (month)",
+    unit="Rp/month",
+    kind="idr",
+    better=HIGHER,
+    aggregation="sum over living firms",
+)
+def cocreation_orders(m):
+    """Word-of-mouth orders brought by co-creation this month, Rp."""
+    return float((m.state.cocreation_orders_idr * m.state.alive).sum())

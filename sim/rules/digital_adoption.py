@@ -23,11 +23,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION, BASS, SIDOARJO
 from sim.population import has_signal
-from sim.rules import rule_table, variant
+from sim.rules import Column, mechanism, rule_table, variant
+from sim.rules.common import data_cost, mean_where
 
 MONTH = 1 / 12
+
+M = mechanism(
+    "digital_adoption",
+    after="knowledge_sharing",
+    columns=(
+        Column("data_subsidy", "float64", 0.0, "0-1", "share of data cost paid by a subsidy", 0, 1),
+    ),
+)
+
 
 P = rule_table(
     "digital_adoption",
@@ -90,17 +101,16 @@ P = rule_table(
         "weight of group members (vs ties) in imitation",
         {"ge": 0.0, "le": 1.0},
     ),
-    ("mixing", "network", "-", BASS, "imitation source: network (ties and groups) or full"),
+    (
+        "mixing",
+        "network",
+        "-",
+        BASS,
+        "imitation source: network (ties and groups) or full",
+        {"choices": ("network", "full")},
+    ),
     ("max_level", 2, "level", ASSUMPTION, "highest level firms can reach", {"ge": 0, "le": 2}),
 )
-
-
-def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
-    """Monthly data cost (Rp) of using ``level``, after any data subsidy."""
-    gb = np.select(
-        [level >= 2, level == 1], [connectivity.gb_marketplace, connectivity.gb_messaging], 0.0
-    )
-    return gb * villages.data_price[state.village] * (1 - state.data_subsidy)
 
 
 def peer_shares(model, adopters: list[np.ndarray], group_weight: float, mixing: str) -> np.ndarray:
@@ -170,3 +180,63 @@ def bass_gated(
     drop = bites & (draws[2] < drop_rate)
     s.level[drop] = level[drop] - 1
     s.literacy += learning_rate * s.level * (1 - s.literacy) * alive
+
+
+@M.outcome(
+    "digital_share",
+    label="Digital adoption (messaging or more)",
+    unit="%",
+    kind="share",
+    better=HIGHER,
+    aggregation="share of living firms",
+)
+def digital_share(m):
+    """Share of living firms at digital level >= 1."""
+    return mean_where(m.state.level >= 1, m.state.alive)
+
+
+@M.outcome(
+    "marketplace_share",
+    label="On social media or marketplaces",
+    unit="%",
+    kind="share",
+    better=HIGHER,
+    aggregation="share of living firms",
+)
+def marketplace_share(m):
+    """Share of living firms at digital level >= 2."""
+    return mean_where(m.state.level >= 2, m.state.alive)
+
+
+def _level_share(level: int):
+    def share(m):
+        return mean_where(m.state.level == level, m.state.alive)
+
+    share.__doc__ = f"Share of living firms at digital level {level}."
+    return share
+
+
+for _level, _label in enumerate(
+    ("Offline (level 0)", "Messaging apps (level 1)", "Social media or marketplace (level 2)")
+):
+    M.outcome(
+        f"share_level_{_level}",
+        label=_label,
+        unit="%",
+        kind="share",
+        better=NEITHER,
+        aggregation="share of living firms",
+    )(_level_share(_level))
+
+
+@M.outcome(
+    "mean_literacy",
+    label="Mean digital literacy",
+    unit="0-1",
+    kind="index",
+    better=HIGHER,
+    aggregation="mean over living firms",
+)
+def mean_literacy(m):
+    """Mean owner digital literacy (0-1) of living firms."""
+    return mean_where(m.state.literacy, m.state.alive)

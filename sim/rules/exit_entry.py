@@ -12,7 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from sim.params import ASSUMPTION
-from sim.rules import rule_table, variant
+from sim.rules import Column, mechanism, rule_table, variant
+
+M = mechanism(
+    "exit_entry",
+    after="finance",
+    columns=(Column("loss_streak", "int16", 0, "months", "consecutive months with a loss", 0),),
+)
+
 
 P = rule_table(
     "exit_entry",

@@ -14,8 +14,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.outcomes import NEITHER
 from sim.params import ASSUMPTION, KUR_2023, SIDOARJO
-from sim.rules import rule_table, variant
+from sim.rules import Column, mechanism, rule_table, variant
+from sim.rules.common import data_cost
+
+M = mechanism(
+    "finance",
+    after="co_creation",
+    columns=(
+        Column("debt", "float64", 0.0, "Rp", "outstanding loan principal", 0),
+        Column("loan_rate", "float64", 0.0, "1/year", "interest rate of the current loan", 0),
+        Column("loan_payment", "float64", 0.0, "Rp/month", "scheduled principal repayment", 0),
+        Column("loans_taken", "int16", 0, "loans", "number of loans taken so far", 0),
+        Column("new_loan", "float64", 0.0, "Rp", "loan received this month", 0),
+        Column("repayment", "float64", 0.0, "Rp", "principal repaid this month", 0),
+        Column("credit_offer", "bool", False, "-", "offered a subsidised KUR loan this month"),
+    ),
+)
+
 
 P = rule_table(
     "finance",
@@ -127,8 +144,6 @@ def drawings_credit(
     term_months=P.term_months,
 ):
     """Accounts, drawings, repayments and new loans for every living firm."""
-    from sim.rules.digital_adoption import data_cost
-
     s, alive = model.state, model.state.alive
     draws = rng.random(s.n)
     s.input_cost = s.sales * s.unit_cost
@@ -169,3 +184,16 @@ def drawings_credit(
     s.loan_rate = np.where(approved, rate, s.loan_rate)
     s.loan_payment = np.where(approved, amount / term_months, s.loan_payment)
     s.loans_taken += approved
+
+
+@M.outcome(
+    "loans_outstanding_idr",
+    label="Outstanding loans",
+    unit="Rp",
+    kind="idr",
+    better=NEITHER,
+    aggregation="sum over living firms",
+)
+def loans_outstanding(m):
+    """Outstanding loan principal of living firms, Rp."""
+    return float((m.state.debt * m.state.alive).sum())

@@ -4,11 +4,11 @@ Assumption (Tumang study, seeds/004; DeSeve 2007): each village cluster carries 
 in [0, 1] — networked structure, commitment to a common purpose, trust, governance, access to
 authority, distributive accountability, information sharing, access to resources. A regular
 meeting of all parties (monthly probability ``meeting_rate``, raised by cooperative facilitation:
-``model.meeting_boost``) moves every indicator a step ``meeting_effect`` towards 1, trust and
+``model.shared.meeting_boost``) moves every indicator a step ``meeting_effect`` towards 1, trust and
 information sharing twice as far; without meetings they decay by ``decay`` towards their start.
 Firms' trust follows their cluster's trust; conservative owners (low openness) follow it less.
 Clusters with more trust and information sharing coordinate more cheaply: the coordination cost
-of pools is scaled by ``model.coordination_factor`` = 1 − ``coordination_saving`` × (trust +
+of pools is scaled by ``model.shared.coordination_factor`` = 1 − ``coordination_saving`` × (trust +
 information sharing) / 2, and knowledge spreads faster (see knowledge_sharing).
 """
 
@@ -16,21 +16,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.outcomes import HIGHER
 from sim.params import ASSUMPTION
-from sim.rules import rule_table, variant
+from sim.rules import START, SharedField, mechanism, rule_table, variant
+from sim.rules.common import INDICATORS, INFO, TRUST, mean_where
 
 TUMANG = "Tumang study (seeds/004): DeSeve indicators, 6 of 8 'fairly good'"
-INDICATORS = (
-    "networked_structure",
-    "common_purpose",
-    "trust",
+
+M = mechanism(
     "governance",
-    "access_to_authority",
-    "distributive_accountability",
-    "information_sharing",
-    "access_to_resources",
+    after=START,
+    shared=(
+        SharedField("governance", None, "0-1", "indicators per village (rows) and indicator"),
+        SharedField("governance_start", None, "0-1", "starting indicators per village"),
+        SharedField(
+            "meeting_boost", None, "1/month", "extra meeting chance per village (facilitation)"
+        ),
+        SharedField("meetings_held", 0, "meetings", "meetings of all parties since the start"),
+        SharedField(
+            "coordination_factor",
+            None,
+            "×",
+            "coordination cost factor per village (None: 1 everywhere)",
+        ),
+    ),
 )
-TRUST, INFO = INDICATORS.index("trust"), INDICATORS.index("information_sharing")
+
 
 P = rule_table(
     "governance",
@@ -85,6 +96,7 @@ P = rule_table(
 )
 
 
+@M.on_setup
 def setup(model, rng):
     """Starting indicators per village, around ``initial_level``."""
     spec = model.scenario.rules["governance"]
@@ -93,16 +105,16 @@ def setup(model, rng):
         0,
         1,
     )
-    model.governance = start.copy()
-    model.governance_start = start
-    model.meeting_boost = np.zeros(model.villages.count)
-    model.meetings_held = 0
+    model.shared.governance = start.copy()
+    model.shared.governance_start = start
+    model.shared.meeting_boost = np.zeros(model.villages.count)
+    model.shared.meetings_held = 0
     _update_coordination(model, spec["coordination_saving"])
 
 
 def _update_coordination(model, saving: float) -> None:
-    g = model.governance
-    model.coordination_factor = 1 - saving * (g[:, TRUST] + g[:, INFO]) / 2
+    g = model.shared.governance
+    model.shared.coordination_factor = 1 - saving * (g[:, TRUST] + g[:, INFO]) / 2
 
 
 @variant("governance", "meetings", default=True)
@@ -118,15 +130,42 @@ def meetings(
     coordination_saving=P.coordination_saving,
 ):
     """Meetings lift the indicators, time erodes them, firms' trust follows their cluster."""
-    g, s = model.governance, model.state
+    g, s = model.shared.governance, model.state
     draws = rng.random(len(g))
-    met = draws < np.clip(meeting_rate + model.meeting_boost, 0, 1)
+    met = draws < np.clip(meeting_rate + model.shared.meeting_boost, 0, 1)
     step = np.full(len(INDICATORS), meeting_effect)
     step[[TRUST, INFO]] = min(2 * meeting_effect, 1.0)
     g += met[:, None] * step * (1 - g)
-    g += decay * (model.governance_start - g)
+    g += decay * (model.shared.governance_start - g)
     np.clip(g, 0, 1, out=g)
-    model.meetings_held += int(met.sum())
+    model.shared.meetings_held += int(met.sum())
     follow = trust_follow * (0.5 + 0.5 * s.openness) * s.alive
     s.trust += follow * (g[s.village, TRUST] - s.trust)
     _update_coordination(model, coordination_saving)
+
+
+@M.outcome(
+    "mean_trust",
+    label="Mean trust",
+    unit="0-1",
+    kind="index",
+    better=HIGHER,
+    aggregation="mean over living firms",
+)
+def mean_trust(m):
+    """Mean trust of living firms (0-1)."""
+    return mean_where(m.state.trust, m.state.alive)
+
+
+@M.outcome(
+    "mean_information_sharing",
+    label="Information sharing",
+    unit="0-1",
+    kind="index",
+    better=HIGHER,
+    aggregation="mean over villages",
+)
+def mean_information_sharing(m):
+    """Mean information-sharing indicator of villages (0-1)."""
+    governance = m.shared.governance
+    return 0.0 if governance is None else float(governance[:, INFO].mean())

@@ -8,7 +8,7 @@ platform among culinary firms). Digital group members open enough to cooperate (
 spending grows by ``boost`` × (share of its sellers who promote jointly); ``spillover`` of each
 promoter's group orders is pooled and shared equally among the group's promoters (see
 ``sim.rules.market.share_within_groups``). Crowding stays in the market rule: more sellers in a
-group, less each. A regional platform, when a policy creates one (``model.platform``), draws
+group, less each. A regional platform, when a policy creates one (``model.shared.platform``), draws
 ``reach_idr`` × members^(1 − crowding) a month, shared among its digital members by customer base.
 """
 
@@ -16,10 +16,38 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION
-from sim.rules import rule_table, variant
+from sim.population import has_signal
+from sim.rules import Column, SharedField, mechanism, rule_table, variant
+from sim.rules.common import mean_where
 
 SIDOARJO = "Sidoarjo study (seeds/001): joint promotion in WhatsApp groups"
+
+M = mechanism(
+    "joint_marketing",
+    after="labour",
+    columns=(
+        Column(
+            "joint_promo",
+            "bool",
+            False,
+            "-",
+            "takes part in joint promotion this month",
+            on_close=False,
+        ),
+        Column(
+            "platform_demand", "float64", 0.0, "Rp/month", "demand from the regional platform", 0
+        ),
+    ),
+    shared=(
+        SharedField("group_boost", None, "×", "demand boost per group (None: 1 everywhere)"),
+        SharedField("joint_spillover", 0.0, "share", "share of group demand shared by promoters"),
+        SharedField("platform", None, "-", "the regional platform, when a policy runs one"),
+        SharedField("platform_members", 0, "firms", "firms selling on the platform this month"),
+    ),
+)
+
 
 P = rule_table(
     "joint_marketing",
@@ -69,8 +97,6 @@ def group_promotion(
     spillover=P.spillover,
 ):
     """Set who promotes jointly, the groups' boost and spillover, and platform demand."""
-    from sim.population import has_signal
-
     s, groups = model.state, model.net.groups
     sellers = s.alive & (s.level >= 1) & has_signal(s, model.villages)
     promoters = sellers & (s.openness >= min_openness) & (np.diff(groups.indptr) > 0)
@@ -79,22 +105,22 @@ def group_promotion(
     n_sellers = groups.T @ sellers.astype(float)
     n_promoters = groups.T @ promoters.astype(float)
     share = np.divide(n_promoters, n_sellers, out=np.zeros_like(n_sellers), where=n_sellers > 0)
-    model.group_boost = 1 + boost * share
-    model.joint_spillover = spillover
+    model.shared.group_boost = 1 + boost * share
+    model.shared.joint_spillover = spillover
     s.platform_demand = platform_demand(model, sellers)
 
 
 def platform_demand(model, sellers: np.ndarray) -> np.ndarray:
     """Demand from the regional platform (zero when no policy runs one).
 
-    ``model.platform`` (set by the ``regional_platform`` policy) is a mapping with ``reach_idr``
+    ``model.shared.platform`` (set by the ``regional_platform`` policy) is a mapping with ``reach_idr``
     (Rp/month one member alone attracts), ``crowding`` (0-1) and ``members`` (bool per firm row;
     rows beyond its length are not members). Members who sell online (level ≥ 1, with signal)
     share reach × members^(1 − crowding) in proportion to their customer base.
     """
-    platform = getattr(model, "platform", None)
+    platform = model.shared.platform
     s = model.state
-    model.platform_members = 0
+    model.shared.platform_members = 0
     if not platform:
         return np.zeros(s.n)
     listed = np.asarray(platform["members"], dtype=bool)[: s.n]
@@ -102,7 +128,33 @@ def platform_demand(model, sellers: np.ndarray) -> np.ndarray:
     members[len(listed) :] = False
     members[: len(listed)] &= listed
     n = int(members.sum())
-    model.platform_members = n
+    model.shared.platform_members = n
     pool = platform["reach_idr"] * n ** (1 - platform["crowding"])
     weight = s.customers * members
     return pool * weight / max(weight.sum(), 1e-12)
+
+
+@M.outcome(
+    "joint_promotion_share",
+    label="Joint promotion",
+    unit="%",
+    kind="share",
+    better=HIGHER,
+    aggregation="share of living firms",
+)
+def joint_promotion_share(m):
+    """Share of living firms promoting jointly in their group."""
+    return mean_where(m.state.joint_promo, m.state.alive)
+
+
+@M.outcome(
+    "platform_members",
+    label="Regional-platform sellers",
+    unit="firms",
+    kind="count",
+    better=NEITHER,
+    aggregation="count of living sellers on the platform",
+)
+def platform_members(m):
+    """Firms selling on the regional platform this month."""
+    return float(m.shared.platform_members)

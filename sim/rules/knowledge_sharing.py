@@ -17,7 +17,7 @@ Know-how is local (Pyke 1992): each village×sector cluster starts with its own 
 firms' knowledge (sd ``cluster_spread``; entrants bring their cluster's). Weak ties get no higher
 rate: that they carry more *novel* knowledge follows from their bridging clusters, and grows as
 firms inside a cluster converge on what they know; by carrying knowledge between clusters they
-pull the clusters together. ``model.knowledge_flow`` records, each month, how much was learned
+pull the clusters together. ``model.shared.knowledge_flow`` records, each month, how much was learned
 over each kind of tie and the mean gap a living tie of each kind carries (for validation).
 """
 
@@ -26,9 +26,24 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from sim.config import SECTORS
+from sim.domain import SECTORS
+from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION
-from sim.rules import rule_table, variant
+from sim.rules import SharedField, mechanism, rule_table, variant
+from sim.rules.common import INFO, mean_where
+
+M = mechanism(
+    "knowledge_sharing",
+    after="governance",
+    shared=(
+        SharedField("cluster_knowledge", None, "0-1", "knowledge offset per village×sector cell"),
+        SharedField("knowledge_rows", 0, "rows", "firm rows whose cluster offset is applied"),
+        SharedField(
+            "knowledge_flow", None, "0-1", "knowledge learned this month over strong/weak ties"
+        ),
+    ),
+)
+
 
 P = rule_table(
     "knowledge_sharing",
@@ -88,24 +103,27 @@ def shared_gaps(layer: sp.csr_matrix, knowledge: np.ndarray, share: np.ndarray) 
     return summed @ np.ones(layer.shape[1])
 
 
+@M.on_setup
 def setup(model, rng):
     """Clusters differ in what they know: each village×sector cell gets a knowledge offset."""
     spread = model.scenario.rules["knowledge_sharing"].get("cluster_spread", P.cluster_spread)
-    model.cluster_knowledge = spread * rng.standard_normal(model.villages.count * len(SECTORS))
-    model.knowledge_rows = 0
+    model.shared.cluster_knowledge = spread * rng.standard_normal(
+        model.villages.count * len(SECTORS)
+    )
+    model.shared.knowledge_rows = 0
     _local_knowledge(model)
 
 
 def _local_knowledge(model) -> None:
     """Add their cluster's offset to the knowledge of firms not seen before (founders, entrants)."""
-    offset = getattr(model, "cluster_knowledge", None)
+    offset = model.shared.cluster_knowledge
     s = model.state
-    if offset is None or model.knowledge_rows >= s.n:
+    if offset is None or model.shared.knowledge_rows >= s.n:
         return
-    new = slice(model.knowledge_rows, s.n)
+    new = slice(model.shared.knowledge_rows, s.n)
     cell = model.cells()[new]
     s.knowledge[new] = np.clip(s.knowledge[new] + offset[cell], 0, 1)
-    model.knowledge_rows = s.n
+    model.shared.knowledge_rows = s.n
 
 
 @variant("knowledge_sharing", "trust_weighted", default=True)
@@ -132,10 +150,8 @@ def trust_weighted(
     live_strong, live_weak = net.strong @ alive, net.weak @ alive
     attention = live_strong + weak_weight * live_weak
     absorb = s.trust * (0.5 + 0.5 * s.literacy) * alive
-    governance = getattr(model, "governance", None)
+    governance = model.shared.governance
     if governance is not None:
-        from sim.rules.governance import INFO
-
         absorb *= 0.5 + governance[s.village, INFO]
     step = np.divide(rate * absorb, attention, out=np.zeros(s.n), where=attention > 0)
     learned_strong = step * from_strong
@@ -143,7 +159,7 @@ def trust_weighted(
     s.knowledge = np.clip(s.knowledge * (1 - forgetting) + learned_strong + learned_weak, 0, 1)
     s.unit_cost *= 1 - cost_saving * s.knowledge
     # For validation: what arrived over each kind of tie, and the mean gap a living tie carries.
-    model.knowledge_flow = {
+    model.shared.knowledge_flow = {
         "strong": float(learned_strong.sum()),
         "weak": float(learned_weak.sum()),
         "gap_strong": _per_tie(from_strong, live_strong, alive),
@@ -155,3 +171,46 @@ def _per_tie(shared: np.ndarray, live_contacts: np.ndarray, alive: np.ndarray) -
     """Mean gap a tie between two living firms carries (dead contacts already share 0)."""
     ties = float((live_contacts * alive).sum())  # not `@`: no BLAS threads on the hot path
     return float((shared * alive).sum()) / ties if ties > 0 else 0.0
+
+
+@M.outcome(
+    "mean_knowledge",
+    label="Mean business knowledge",
+    unit="0-1",
+    kind="index",
+    better=HIGHER,
+    aggregation="mean over living firms",
+)
+def mean_knowledge(m):
+    """Mean business knowledge of living firms (0-1)."""
+    return mean_where(m.state.knowledge, m.state.alive)
+
+
+@M.outcome(
+    "knowledge_from_weak_share",
+    label="Knowledge learned over weak ties",
+    unit="%",
+    kind="share",
+    better=NEITHER,
+    aggregation="share of this month's learning",
+)
+def knowledge_from_weak_share(m):
+    """Share of knowledge learned this month over weak ties."""
+    flow = m.shared.knowledge_flow
+    total = flow["weak"] + flow["strong"] if flow else 0.0
+    return float(flow["weak"] / total) if total > 0 else 0.0
+
+
+@M.outcome(
+    "weak_tie_novelty",
+    label="Novelty of weak ties",
+    unit="×",
+    kind="ratio",
+    better=NEITHER,
+    aggregation="mean gap per weak tie ÷ per strong tie",
+)
+def weak_tie_novelty(m):
+    """Mean knowledge gap carried per weak tie ÷ per strong tie."""
+    flow = m.shared.knowledge_flow
+    strong = flow["gap_strong"] if flow else 0.0
+    return float(flow["gap_weak"] / strong) if strong > 0 else 0.0

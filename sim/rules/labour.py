@@ -3,7 +3,7 @@ skilled labour caps craft firms' capacity.
 
 Assumption (Tumang study, seeds/004: a shortage of (skilled) workers, worry about the
 regeneration of craftsmen, a conservative mindset of owners and workers). Each craft firm keeps
-its skilled workers by age in years, 15 to 69 (``model.workforce``: one row per craft firm, one
+its skilled workers by age in years, 15 to 69 (``model.shared.workforce``: one row per craft firm, one
 column per year of age). Craft founders start with the workers their capacity needs
 (``output_per_worker`` units a month each), the firm's mean age drawn around ``mean_age`` and
 its workers' ages spread around that with sd ``age_spread``; a craft entrant's owner is its
@@ -12,10 +12,10 @@ first skilled worker, aged ``recruit_age``. Every twelfth month all workers turn
 ``retire_rate`` a year. Firms short of workers recruit, in proportion to their owner's openness
 (conservative owners recruit less), from their village's youth pool, which shrinks by
 ``youth_decline`` a year (young people leave for the city), is fed by ``youth_inflow`` and by
-youths trained by a policy (``model.youth_trained[village]``, added to the pool in the month
+youths trained by a policy (``model.shared.youth_trained[village]``, added to the pool in the month
 they finish). Recruits join at ``recruit_age``; the workers of a closed firm leave the cluster.
 A craft firm's capacity is min(base capacity, skilled workers × output per worker).
-``skilled`` and ``skilled_age`` (mean age) are kept per firm; ``model.retirements`` counts
+``skilled`` and ``skilled_age`` (mean age) are kept per firm; ``model.shared.retirements`` counts
 everyone who left by age.
 """
 
@@ -24,14 +24,34 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
+from sim.domain import CRAFT
+from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION
-from sim.rules import rule_table, variant
+from sim.rules import Column, SharedField, mechanism, rule_table, variant
 
 TUMANG = "Tumang study (seeds/004): ageing craftsmen, few young recruits"
-CRAFT = 2  # index of "craft" in sim.config.SECTORS
 FIRST_AGE, LAST_AGE = 15, 69  # one column per year of age; workers leave at 70
 AGES = np.arange(FIRST_AGE, LAST_AGE + 1)
 MID_AGE = AGES + 0.5
+
+M = mechanism(
+    "labour",
+    after="resource_sharing",
+    columns=(
+        Column("skilled", "float64", 0.0, "workers", "skilled workers", 0),
+        Column("skilled_age", "float64", 0.0, "years", "mean age of skilled workers", 0, 70),
+    ),
+    shared=(
+        SharedField("workforce", None, "workers", "craft firms (rows) × year of age (columns)"),
+        SharedField("workforce_rows", None, "rows", "firm row of each workforce row"),
+        SharedField("labour_rows", 0, "rows", "firm rows already enrolled"),
+        SharedField("youth_pool", None, "youths", "young people available per village"),
+        SharedField("youth_inflow", None, "youths/year", "youths coming of age per village"),
+        SharedField("youth_trained", None, "youths", "youths trained by a policy this month"),
+        SharedField("retirements", 0.0, "workers", "workers who left by age since the start"),
+    ),
+)
+
 
 P = rule_table(
     "labour",
@@ -98,47 +118,50 @@ def age_shares(mean_age: np.ndarray, spread: float) -> np.ndarray:
 
 
 def column_of(age: float) -> int:
-    """Column of ``model.workforce`` holding workers of ``age`` (years)."""
+    """Column of ``model.shared.workforce`` holding workers of ``age`` (years)."""
     return int(np.clip(np.floor(age) - FIRST_AGE, 0, len(AGES) - 1))
 
 
+@M.on_setup
 def setup(model, rng):
     """Craft founders' workforce by age; each village's youth pool."""
     s, spec = model.state, model.scenario.rules["labour"]
     rows = np.flatnonzero(s.sector == CRAFT)
     firm_age = spec["mean_age"] + 6 * rng.standard_normal(len(rows))
     workers = np.ceil(s.base_capacity[rows] / spec["output_per_worker"])
-    model.workforce_rows = rows  # living craft firms, in the order of model.workforce's rows
-    model.workforce = workers[:, None] * age_shares(firm_age, spec["age_spread"])
-    model.labour_rows = s.n  # rows already enrolled; later rows are entrants
+    model.shared.workforce_rows = (
+        rows  # living craft firms, in the order of model.shared.workforce's rows
+    )
+    model.shared.workforce = workers[:, None] * age_shares(firm_age, spec["age_spread"])
+    model.shared.labour_rows = s.n  # rows already enrolled; later rows are entrants
     crafts = np.bincount(s.village[rows], minlength=model.villages.count).astype(float)
-    model.youth_pool = spec["youth_per_firm"] * crafts
-    model.youth_inflow = spec["youth_inflow"] * crafts
-    model.youth_trained = np.zeros(model.villages.count)
-    model.retirements = 0.0
+    model.shared.youth_pool = spec["youth_per_firm"] * crafts
+    model.shared.youth_inflow = spec["youth_inflow"] * crafts
+    model.shared.youth_trained = np.zeros(model.villages.count)
+    model.shared.retirements = 0.0
     _summarise(model, spec["output_per_worker"])
 
 
 def _update_roster(model, recruit_age: float) -> None:
     """Drop closed firms from the workforce (their workers leave the cluster) and enrol craft
     firms that entered since last month, their owner as the first skilled worker."""
-    s, rows = model.state, model.workforce_rows
+    s, rows = model.state, model.shared.workforce_rows
     alive = s.alive[rows]
-    new = model.labour_rows + np.flatnonzero(s.sector[model.labour_rows :] == CRAFT)
-    model.labour_rows = s.n
+    new = model.shared.labour_rows + np.flatnonzero(s.sector[model.shared.labour_rows :] == CRAFT)
+    model.shared.labour_rows = s.n
     if alive.all() and not len(new):
         return
     gone = rows[~alive]
     s.skilled[gone] = s.skilled_age[gone] = s.capacity[gone] = 0.0
     first = np.zeros((len(new), len(AGES)))
     first[:, column_of(recruit_age)] = 1.0
-    model.workforce_rows = np.r_[rows[alive], new]
-    model.workforce = np.vstack([model.workforce[alive], first])
+    model.shared.workforce_rows = np.r_[rows[alive], new]
+    model.shared.workforce = np.vstack([model.shared.workforce[alive], first])
 
 
 def _summarise(model, output_per_worker: float, total: np.ndarray | None = None) -> None:
     """Per-firm totals, mean ages and the craft capacity cap from the workforce by age."""
-    s, rows, w = model.state, model.workforce_rows, model.workforce
+    s, rows, w = model.state, model.shared.workforce_rows, model.shared.workforce
     total = w.sum(axis=1) if total is None else total
     s.skilled[rows] = total
     s.skilled_age[rows] = np.divide(
@@ -167,7 +190,7 @@ def ageing_workforce(
     ``mean_age``, ``age_spread`` and ``youth_per_firm`` are used once, by :func:`setup`.
     """
     _update_roster(model, recruit_age)
-    s, rows, w = model.state, model.workforce_rows, model.workforce
+    s, rows, w = model.state, model.shared.workforce_rows, model.shared.workforce
     left = 0.0
     if model.month % 12 == 11:  # a year older: shift every worker one column up
         left = float(w[:, -1].sum())
@@ -176,22 +199,65 @@ def ageing_workforce(
     old = w[:, np.searchsorted(AGES, retire_age) :]  # a view: workers aged retire_age or more
     retiring = old * (retire_rate / 12)
     old -= retiring
-    model.retirements += float(retiring.sum()) + left
+    model.shared.retirements += float(retiring.sum()) + left
     # The youth pool shrinks, is fed by youths coming of age and by trained youths.
-    model.youth_pool *= (1 - youth_decline) ** (1 / 12)
-    model.youth_pool += model.youth_inflow / 12 + model.youth_trained
-    model.youth_trained[:] = 0.0
+    model.shared.youth_pool *= (1 - youth_decline) ** (1 / 12)
+    model.shared.youth_pool += model.shared.youth_inflow / 12 + model.shared.youth_trained
+    model.shared.youth_trained[:] = 0.0
     total = w.sum(axis=1)
     need = np.maximum(s.base_capacity[rows] / output_per_worker - total, 0.0)
     want = need * s.openness[rows]
     village = s.village[rows]
-    n_villages = len(model.youth_pool)
+    n_villages = len(model.shared.youth_pool)
     asked = np.bincount(village, weights=want, minlength=n_villages).astype(np.float64)
     filled = np.minimum(
-        1.0, np.divide(model.youth_pool, asked, out=np.ones_like(asked), where=asked > 0)
+        1.0, np.divide(model.shared.youth_pool, asked, out=np.ones_like(asked), where=asked > 0)
     )
     hires = want * filled[village]
-    model.youth_pool -= np.bincount(village, weights=hires, minlength=n_villages)
-    np.maximum(model.youth_pool, 0.0, out=model.youth_pool)  # rounding only
+    model.shared.youth_pool -= np.bincount(village, weights=hires, minlength=n_villages)
+    np.maximum(model.shared.youth_pool, 0.0, out=model.shared.youth_pool)  # rounding only
     w[:, column_of(recruit_age)] += hires
     _summarise(model, output_per_worker, total + hires)
+
+
+@M.outcome(
+    "skilled_workers",
+    label="Skilled workers",
+    unit="workers",
+    kind="count",
+    better=HIGHER,
+    aggregation="sum over living craft firms",
+)
+def skilled_workers(m):
+    """Skilled workers in living craft firms."""
+    return float((m.state.skilled * m.state.alive).sum())
+
+
+@M.outcome(
+    "mean_skilled_age",
+    label="Mean age of skilled workers",
+    unit="years",
+    kind="years",
+    better=NEITHER,
+    aggregation="mean over the skilled workers of living craft firms",
+)
+def mean_skilled_age(m):
+    """Mean age of skilled workers in living craft firms, years."""
+    s = m.state
+    workers = s.skilled * s.alive
+    total = workers.sum()
+    return float((workers * s.skilled_age).sum() / total) if total > 0 else 0.0
+
+
+@M.outcome(
+    "craft_output_idr",
+    label="Craft cluster output",
+    unit="Rp/month",
+    kind="idr",
+    better=HIGHER,
+    aggregation="sum over living craft firms",
+)
+def craft_output(m):
+    """Monthly revenue of living craft firms, Rp."""
+    s = m.state
+    return float((s.revenue * (s.alive & (s.sector == CRAFT))).sum())

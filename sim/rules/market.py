@@ -16,10 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import SECTORS
+from sim.domain import SECTORS
+from sim.outcomes import NEITHER
 from sim.params import ASSUMPTION, SIDOARJO
 from sim.population import has_signal
-from sim.rules import rule_table, variant
+from sim.rules import mechanism, rule_table, variant
+from sim.rules.common import first_group
+
+M = mechanism("market", after="joint_marketing")
+
 
 P = rule_table(
     "market",
@@ -120,14 +125,6 @@ def share_within_groups(demand: np.ndarray, members: np.ndarray, groups, share: 
     return demand - moved + np.where(ok, per_member[g], 0.0)
 
 
-def first_group(groups) -> np.ndarray:
-    """Each firm's first group (-1 for none): the group it pools and promotes with."""
-    has = np.diff(groups.indptr) > 0
-    first = np.full(groups.shape[0], -1, dtype=np.int64)
-    first[has] = groups.indices[groups.indptr[:-1][has]]
-    return first
-
-
 @variant("market", "attractiveness", default=True)
 def attractiveness_market(
     model,
@@ -155,11 +152,16 @@ def attractiveness_market(
     online_ok = s.alive & has_signal(s, model.villages)
     sellers = online_ok & (s.level >= 1)
     online = group_demand(
-        model.net.groups, sellers, a, m.online_spend_per_seller_idr, crowding, model.group_boost
+        model.net.groups,
+        sellers,
+        a,
+        m.online_spend_per_seller_idr,
+        crowding,
+        model.shared.group_boost,
     )
-    if model.joint_spillover > 0:
+    if model.shared.joint_spillover > 0:
         online = share_within_groups(
-            online, sellers & s.joint_promo, model.net.groups, model.joint_spillover
+            online, sellers & s.joint_promo, model.net.groups, model.shared.joint_spillover
         )
     market_sellers = online_ok & (s.level >= 2)
     n_sector = np.bincount(s.sector, weights=market_sellers, minlength=len(SECTORS))
@@ -179,3 +181,18 @@ def attractiveness_market(
     unserved = np.maximum(s.demand - s.revenue, 0.0)
     s.customers -= unserved * np.divide(local, s.demand, out=np.zeros(s.n), where=s.demand > 0)
     model.local_demand *= (1 + m.local_growth) ** (1 / 12)
+
+
+@M.outcome(
+    "online_revenue_share",
+    label="Demand from online channels",
+    unit="%",
+    kind="share",
+    better=NEITHER,
+    aggregation="share of living firms' demand",
+)
+def online_share(m):
+    """Share of living firms' demand that came from online channels."""
+    s = m.state
+    total = (s.demand * s.alive).sum()
+    return float((s.online_demand * s.alive).sum() / total) if total > 0 else 0.0

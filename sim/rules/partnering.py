@@ -9,7 +9,7 @@ Assumption (fashion partner-selection study, seeds/002), mapped to its five elem
 - *form*: one partner at a time (a bilateral partnership);
 - *process*: each partner gains ``gain_rate`` × fit × the smaller customer base each month,
   minus a coordination cost ``coordination_idr`` (scaled by the village's governance factor,
-  ``model.coordination_factor``); the gain or loss goes through ``extra_cost``, so profit and
+  ``model.shared.coordination_factor``); the gain or loss goes through ``extra_cost``, so profit and
   cash carry it;
 - *review*: every ``review_months`` of its life (counted in ``partner_months``) a partnership
   that has lost money in total since it began is dropped.
@@ -22,10 +22,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.outcomes import HIGHER
 from sim.params import ASSUMPTION
-from sim.rules import rule_table, variant
+from sim.rules import Column, SharedField, mechanism, rule_table, variant
+from sim.rules.common import mean_where
 
 FASHION = "fashion partner-selection study (seeds/002)"
+
+M = mechanism(
+    "partnering",
+    after="digital_adoption",
+    columns=(
+        Column("partner", "int32", -1, "row", "row of the current partner, -1 for none", -1),
+        Column("partner_fit", "float64", 0.0, "-1..1", "match quality of the partnership", -1, 1),
+        Column("partner_gain", "float64", 0.0, "Rp/month", "profit effect of the partnership"),
+        Column("partner_gain_total", "float64", 0.0, "Rp", "profit effect since it began"),
+        Column("partner_months", "int16", 0, "months", "age of the current partnership", 0),
+    ),
+    shared=(
+        SharedField("partnerships_new_total", 0, "partnerships", "formed since the start"),
+        SharedField("partnership_profit_total_idr", 0.0, "Rp", "profit effect since the start"),
+    ),
+)
+
 
 P = rule_table(
     "partnering",
@@ -121,20 +140,24 @@ def accept(model, rng, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.nda
     return i[first], j[first]
 
 
+@variant("partnering", "complementary", default=True, fixed={"rule": "complementary"})
+@variant("partnering", "similar", fixed={"rule": "similar"})
+@variant("partnering", "random", fixed={"rule": "random"})
 def partnering(
     model,
     rng,
     rule: str,
-    search_rate,
-    candidates,
-    full_search_ties,
-    gain_rate,
-    coordination_idr,
-    review_months,
+    *,
+    search_rate=P.search_rate,
+    candidates=P.candidates,
+    full_search_ties=P.full_search_ties,
+    gain_rate=P.gain_rate,
+    coordination_idr=P.coordination_idr,
+    review_months=P.review_months,
 ):
-    """The shared monthly step of every variant (they differ only in whom they pick)."""
+    """Search, match, gain and review; the variants differ only in whom they pick (``rule``:
+    the most complementary, the most similar or a random candidate)."""
     s = model.state
-    s.add_column("partner_months", "int16")  # age of the current partnership (no-op once added)
     draws = rng.random(s.n)
     # Partnerships with a dead firm end.
     partner = s.partner
@@ -150,7 +173,7 @@ def partnering(
     s.partner_fit[i] = s.partner_fit[j] = quality
     s.partner_gain_total[i] = s.partner_gain_total[j] = 0.0
     s.partner_months[i] = s.partner_months[j] = 0
-    model.partnerships_new_total = getattr(model, "partnerships_new_total", 0) + len(i)
+    model.shared.partnerships_new_total += len(i)
     # Process: monthly gain or loss, through the accounts.
     paired = s.alive & (s.partner >= 0)
     other = np.where(paired, s.partner, 0)
@@ -159,9 +182,7 @@ def partnering(
     gain = np.where(paired, gain_rate * s.partner_fit * base - coordination, 0.0)
     s.partner_gain = gain
     s.partner_gain_total += gain
-    model.partnership_profit_total_idr = getattr(
-        model, "partnership_profit_total_idr", 0.0
-    ) + float(gain.sum())
+    model.shared.partnership_profit_total_idr += float(gain.sum())
     s.extra_cost -= gain
     # Review, every review_months of a partnership's life: drop it if it lost money overall.
     s.partner_months += paired
@@ -171,7 +192,7 @@ def partnering(
 
 
 def _coordination(model, village: np.ndarray) -> np.ndarray:
-    factor = getattr(model, "coordination_factor", None)
+    factor = model.shared.coordination_factor
     return 1.0 if factor is None else factor[village]
 
 
@@ -181,35 +202,61 @@ def _dissolve(s, rows: np.ndarray) -> None:
     s.partner[partners[partners >= 0]] = -1
 
 
-def _variant(rule: str):
-    def step(
-        model,
-        rng,
-        *,
-        search_rate=P.search_rate,
-        candidates=P.candidates,
-        full_search_ties=P.full_search_ties,
-        gain_rate=P.gain_rate,
-        coordination_idr=P.coordination_idr,
-        review_months=P.review_months,
-    ):
-        partnering(
-            model,
-            rng,
-            rule,
-            search_rate,
-            candidates,
-            full_search_ties,
-            gain_rate,
-            coordination_idr,
-            review_months,
-        )
-
-    step.__name__ = rule
-    step.__doc__ = f"Partner search picking the {rule} candidate (see the module docstring)."
-    return step
+@M.on_close
+def end_partnerships(model, rows: np.ndarray) -> None:
+    """Partnerships end with the firm: both sides become free."""
+    _dissolve(model.state, rows)
 
 
-complementary = variant("partnering", "complementary", default=True)(_variant("complementary"))
-similar = variant("partnering", "similar")(_variant("similar"))
-random_match = variant("partnering", "random")(_variant("random"))
+@M.outcome(
+    "partnerships_active",
+    label="Active partnerships",
+    unit="partnerships",
+    kind="count",
+    better=HIGHER,
+    aggregation="pairs of living partners",
+)
+def partnerships_active(m):
+    """Partnerships between living firms."""
+    s = m.state
+    return float((s.alive & (s.partner >= 0)).sum() / 2)
+
+
+@M.outcome(
+    "partnerships_new_total",
+    label="Partnerships formed (cumulative)",
+    unit="partnerships",
+    kind="count",
+    better=HIGHER,
+    aggregation="cumulative since the start",
+)
+def partnerships_new_total(m):
+    """Partnerships formed since the start."""
+    return float(m.shared.partnerships_new_total)
+
+
+@M.outcome(
+    "mean_partnership_profit_idr",
+    label="Profit effect per partnered firm",
+    unit="Rp/month",
+    kind="idr",
+    better=HIGHER,
+    aggregation="mean over living partnered firms",
+)
+def mean_partnership_profit(m):
+    """Mean monthly profit effect per partnered firm, Rp."""
+    s = m.state
+    return mean_where(s.partner_gain, s.alive & (s.partner >= 0))
+
+
+@M.outcome(
+    "partnership_profit_total_idr",
+    label="Profit effect of partnerships (cumulative)",
+    unit="Rp",
+    kind="idr",
+    better=HIGHER,
+    aggregation="cumulative since the start",
+)
+def partnership_profit_total(m):
+    """Profit effect of all partnerships since the start, Rp."""
+    return float(m.shared.partnership_profit_total_idr)

@@ -6,7 +6,7 @@ warehouses and distribution, splitting overhead; Sidoarjo study, seeds/001: dist
 shared facility (warehouse, equipment, delivery) costing ``facility_cost_idr`` a month. Users
 split its cost: equally (``village_facility``) or in proportion to their own fixed cost, i.e.
 their use (``village_facility_by_use``); either way the shares sum to the facility cost, and a
-``collaboration_subsidy`` policy (``model.collaboration_subsidy``) pays its share of them. Each
+``collaboration_subsidy`` policy (``model.shared.collaboration_subsidy``) pays its share of them. Each
 user saves ``fixed_saving`` of its fixed cost; above ``capacity_users`` users the facility
 congests and every saving shrinks by capacity / users. Each month the firms open enough to share
 (openness ≥ ``min_openness``) form the largest user group in which every member saves more than
@@ -26,11 +26,37 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.outcomes import NEITHER
 from sim.params import ASSUMPTION
-from sim.rules import rule_table, variant
-from sim.rules.bulk_purchasing import subsidised_share
+from sim.rules import Column, SharedField, mechanism, rule_table, variant
+from sim.rules.common import subsidised_share
 
 COVID = "COVID collaboration study (seeds/000): shared facilities split overhead"
+
+M = mechanism(
+    "resource_sharing",
+    after="bulk_purchasing",
+    columns=(
+        Column(
+            "facility_user",
+            "bool",
+            False,
+            "-",
+            "uses the village's shared facility",
+            on_close=False,
+        ),
+        Column("facility_charge_idr", "float64", 0.0, "Rp/month", "share of the facility's cost"),
+        Column("facility_saving_idr", "float64", 0.0, "Rp/month", "fixed cost saved", 0),
+        Column(
+            "carry_fee_idr", "float64", 0.0, "Rp/month", "carrying fees (paid > 0, received < 0)"
+        ),
+    ),
+    shared=(
+        SharedField("facility_cost_idr", 0.0, "Rp/month", "cost of the facilities in use"),
+        SharedField("carrying_fees_idr", 0.0, "Rp/month", "fees paid to carriers this month"),
+    ),
+)
+
 
 P = rule_table(
     "resource_sharing",
@@ -169,20 +195,25 @@ def viable_users(
     return users
 
 
-def share_facility(
+@variant("resource_sharing", "village_facility", default=True, fixed={"by_use": False})
+@variant("resource_sharing", "village_facility_by_use", fixed={"by_use": True})
+def village_facility(
     model,
+    rng,
     *,
-    facility_cost_idr: float,
-    fixed_saving: float,
-    capacity_users: int,
-    min_openness: float,
-    carry_fee: float,
-    reach_gain: float,
-    by_use: bool,
+    facility_cost_idr=P.facility_cost_idr,
+    fixed_saving=P.fixed_saving,
+    capacity_users=P.capacity_users,
+    min_openness=P.min_openness,
+    carry_fee=P.carry_fee,
+    reach_gain=P.reach_gain,
+    by_use=False,
 ) -> None:
-    """One month of the shared facilities and of carrying (both variants)."""
+    """One month of the shared facilities and of carrying. Users split their village
+    facility's cost equally (``village_facility``) or in proportion to their own fixed cost,
+    their use (``village_facility_by_use``); savings congest; orders are carried."""
     s, n_villages = model.state, model.villages.count
-    subsidy = getattr(model, "collaboration_subsidy", None)
+    subsidy = model.shared.collaboration_subsidy
     cost_to_users = facility_cost_idr * (1 - (subsidy.share if subsidy is not None else 0.0))
     open_firms = s.alive & (s.openness >= min_openness) & (s.fixed_cost > 0)
     users = viable_users(
@@ -209,55 +240,31 @@ def share_facility(
     s.facility_saving_idr = saving
     s.carry_fee_idr = fee
     s.extra_cost += paid - saving + fee
-    model.facility_cost_idr = float(share.sum())
-    model.carrying_fees_idr = float(fee[fee > 0].sum())
+    model.shared.facility_cost_idr = float(share.sum())
+    model.shared.carrying_fees_idr = float(fee[fee > 0].sum())
 
 
-@variant("resource_sharing", "village_facility", default=True)
-def village_facility(
-    model,
-    rng,
-    *,
-    facility_cost_idr=P.facility_cost_idr,
-    fixed_saving=P.fixed_saving,
-    capacity_users=P.capacity_users,
-    min_openness=P.min_openness,
-    carry_fee=P.carry_fee,
-    reach_gain=P.reach_gain,
-):
-    """Users split their village facility's cost equally; savings congest; orders are carried."""
-    share_facility(
-        model,
-        facility_cost_idr=facility_cost_idr,
-        fixed_saving=fixed_saving,
-        capacity_users=capacity_users,
-        min_openness=min_openness,
-        carry_fee=carry_fee,
-        reach_gain=reach_gain,
-        by_use=False,
-    )
+@M.outcome(
+    "shared_facility_users",
+    label="Shared-facility users",
+    unit="firms",
+    kind="count",
+    better=NEITHER,
+    aggregation="count of living firms",
+)
+def shared_facility_users(m):
+    """Firms using a shared village facility."""
+    return float((m.state.facility_user & m.state.alive).sum())
 
 
-@variant("resource_sharing", "village_facility_by_use")
-def village_facility_by_use(
-    model,
-    rng,
-    *,
-    facility_cost_idr=P.facility_cost_idr,
-    fixed_saving=P.fixed_saving,
-    capacity_users=P.capacity_users,
-    min_openness=P.min_openness,
-    carry_fee=P.carry_fee,
-    reach_gain=P.reach_gain,
-):
-    """As ``village_facility``, but users pay in proportion to their own fixed cost (their use)."""
-    share_facility(
-        model,
-        facility_cost_idr=facility_cost_idr,
-        fixed_saving=fixed_saving,
-        capacity_users=capacity_users,
-        min_openness=min_openness,
-        carry_fee=carry_fee,
-        reach_gain=reach_gain,
-        by_use=True,
-    )
+@M.outcome(
+    "carrying_fees_idr",
+    label="Carrying fees (month)",
+    unit="Rp/month",
+    kind="idr",
+    better=NEITHER,
+    aggregation="sum of fees paid this month",
+)
+def carrying_fees(m):
+    """Fees paid to carriers for carrying other firms' orders, Rp/month."""
+    return float(m.shared.carrying_fees_idr)

@@ -1,0 +1,184 @@
+"""Digital policies: literacy training, data subsidy, device grant, connectivity upgrade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.params import ASSUMPTION, SIDOARJO
+from sim.policies.base import Policy, policy_rows, register, target_mask
+from sim.rules.common import data_cost
+
+T = policy_rows(
+    "digital_training",
+    (
+        "unit_cost_idr",
+        1.5e6,
+        "Rp/trainee",
+        ASSUMPTION + " (a short course)",
+        "cost per trained owner",
+        {"ge": 0.0},
+    ),
+    (
+        "literacy_gain",
+        0.25,
+        "share of gap",
+        SIDOARJO + ": regular digital-literacy training",
+        "literacy gained: this share of the gap to 1",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    ("per_month", 200, "trainees/month", ASSUMPTION, "training capacity", {"ge": 0}),
+)
+
+
+@register("digital_training")
+@dataclass(kw_only=True)
+class DigitalTraining(Policy):
+    """Raises owners' digital literacy (once per owner). Default target: literacy below 0.5."""
+
+    unit_cost_idr: float = T.unit_cost_idr
+    literacy_gain: float = T.literacy_gain
+    per_month: int = T.per_month
+
+    def initialize(self, model):
+        self.target = self.target if self.target is not None else {"literacy_below": 0.5}
+        self.trained = np.zeros(0, dtype=bool)
+
+    def treat(self, model, draws):
+        s = model.state
+        self.trained = np.r_[self.trained, np.zeros(s.n - len(self.trained), dtype=bool)]
+        rows = self.choose(
+            target_mask(model, self.target) & ~self.trained,
+            draws,
+            self.unit_cost_idr,
+            self.per_month,
+        )
+        s.literacy[rows] += self.literacy_gain * (1 - s.literacy[rows])
+        self.trained[rows] = True
+        self.spend(model, len(rows) * self.unit_cost_idr, len(rows))
+
+
+D = policy_rows(
+    "data_subsidy",
+    (
+        "share",
+        0.5,
+        "share of data cost",
+        SIDOARJO + ": costly internet access",
+        "share of the data bill paid",
+        {"ge": 0.0, "le": 1.0},
+    ),
+)
+
+
+@register("data_subsidy")
+@dataclass(kw_only=True)
+class DataSubsidy(Policy):
+    """Pays a share of targeted firms' mobile-data bills; spend is the subsidised data used."""
+
+    share: float = D.share
+
+    def treat(self, model, draws):
+        s = model.state
+        eligible = target_mask(model, self.target)
+        full = data_cost(s, model.villages, np.maximum(s.level, 1), model.scenario.connectivity)
+        cost = self.share * np.where(s.level >= 1, full, 0.0)
+        order = np.flatnonzero(eligible)[np.argsort(draws[eligible], kind="stable")]
+        covered = order[np.cumsum(cost[order]) <= self.remaining]
+        s.data_subsidy[:] = 0.0
+        s.data_subsidy[covered] = self.share
+        self.spend(model, cost[covered].sum(), len(covered))
+
+
+G = policy_rows(
+    "device_grant",
+    (
+        "unit_cost_idr",
+        1.5e6,
+        "Rp/device",
+        ASSUMPTION + " (entry smartphone)",
+        "cost of one device",
+        {"ge": 0.0},
+    ),
+    ("per_month", 200, "grants/month", ASSUMPTION, "grants handed out a month", {"ge": 0}),
+)
+
+
+@register("device_grant")
+@dataclass(kw_only=True)
+class DeviceGrant(Policy):
+    """Gives a smartphone to targeted owners without one (the one-off adoption cost)."""
+
+    unit_cost_idr: float = G.unit_cost_idr
+    per_month: int = G.per_month
+
+    def treat(self, model, draws):
+        s = model.state
+        rows = self.choose(
+            target_mask(model, self.target) & ~s.has_device,
+            draws,
+            self.unit_cost_idr,
+            self.per_month,
+        )
+        s.has_device[rows] = True
+        self.spend(model, len(rows) * self.unit_cost_idr, len(rows))
+
+
+U = policy_rows(
+    "connectivity_upgrade",
+    (
+        "unit_cost_idr",
+        5.0e8,
+        "Rp/village",
+        ASSUMPTION + " (a BTS tower and backhaul)",
+        "cost of upgrading one village",
+        {"ge": 0.0},
+    ),
+    (
+        "coverage",
+        0.97,
+        "share",
+        "BAKTI 4G programme target (assumption for the value)",
+        "village coverage after the upgrade",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    ("quality_gain", 0.2, "0-1", ASSUMPTION, "connection quality gained", {"ge": 0.0, "le": 1.0}),
+    ("build_months", 6, "months", ASSUMPTION, "months from funding to service", {"ge": 0}),
+)
+
+
+@register("connectivity_upgrade")
+@dataclass(kw_only=True)
+class ConnectivityUpgrade(Policy):
+    """Funds towers in the worst-covered (or listed) villages; service starts after a build time."""
+
+    unit_cost_idr: float = U.unit_cost_idr
+    coverage: float = U.coverage
+    quality_gain: float = U.quality_gain
+    build_months: int = U.build_months
+
+    def initialize(self, model):
+        self.pending: list[tuple[int, int]] = []  # (month ready, village)
+        self.funded = np.zeros(model.villages.count, dtype=bool)
+
+    def apply(self, model, rng):
+        super().apply(model, rng)
+        v = model.villages
+        ready = [vil for month, vil in self.pending if month <= model.month]
+        self.pending = [(m, vil) for m, vil in self.pending if m > model.month]
+        for vil in ready:
+            v.coverage[vil] = max(v.coverage[vil], self.coverage)
+            v.quality[vil] = min(1.0, v.quality[vil] + self.quality_gain)
+
+    def treat(self, model, draws):
+        listed = (self.target or {}).get("villages")
+        candidates = np.array(listed if listed is not None else range(model.villages.count))
+        candidates = candidates[~self.funded[candidates]]
+        candidates = candidates[np.argsort(model.villages.coverage[candidates], kind="stable")]
+        count = min(len(candidates), int(self.remaining // max(self.unit_cost_idr, 1e-9)))
+        chosen = candidates[:count]
+        self.funded[chosen] = True
+        self.pending += [(model.month + self.build_months, int(vil)) for vil in chosen]
+        firms = int(np.isin(model.state.village[model.state.alive], chosen).sum())
+        self.spend(model, count * self.unit_cost_idr, firms)
