@@ -13,24 +13,32 @@ from pathlib import Path
 
 from sim.errors import ConfigError
 
-SUMMARY_ROWS = [
-    ("firms_alive", "Firms alive", "{:,.0f}"),
-    ("survival_rate", "Survival of initial firms", "{:.1%}"),
-    ("digital_share", "Digital (messaging or more)", "{:.1%}"),
-    ("marketplace_share", "On social/marketplace", "{:.1%}"),
-    ("mean_literacy", "Mean digital literacy (0-1)", "{:.3f}"),
-    ("mean_revenue_idr", "Mean revenue, Rp/month", "{:,.0f}"),
-    ("mean_profit_idr", "Mean profit, Rp/month", "{:,.0f}"),
-    ("poor_owner_mean_income_idr", "Poor owners' income, Rp/month", "{:,.0f}"),
-    ("gini_income", "Gini of owner income", "{:.3f}"),
-    ("policy_spend_idr", "Policy spending, Rp", "{:,.0f}"),
-]
+#: The outcomes ``msme-sim run`` prints, in this order (labels and units from the catalogue).
+SUMMARY_OUTCOMES = (
+    "firms_alive",
+    "survival_rate",
+    "digital_share",
+    "marketplace_share",
+    "mean_literacy",
+    "mean_revenue_idr",
+    "mean_profit_idr",
+    "poor_owner_mean_income_idr",
+    "gini_income",
+    "policy_spend_idr",
+)
 
 
-def summary_table(summary: dict) -> str:
+def summary_table(summary: dict, catalogue: dict) -> str:
     """The headline outcomes as an aligned two-column text table."""
-    rows = [(label, fmt.format(summary[key])) for key, label, fmt in SUMMARY_ROWS if key in summary]
-    width = max(len(label) for label, _ in rows)
+    from sim.analysis import fmt_value
+
+    rows = []
+    for name in SUMMARY_OUTCOMES:
+        if name in summary and name in catalogue:
+            o = catalogue[name]
+            unit = f" ({o.unit})" if o.unit and o.kind in ("index", "ratio", "years") else ""
+            rows.append((f"{o.label}{unit}", fmt_value(o, summary[name])))
+    width = max((len(label) for label, _ in rows), default=0)
     return "\n".join(f"  {label:<{width}}  {value:>16}" for label, value in rows)
 
 
@@ -61,12 +69,13 @@ def cmd_run(args) -> int:
         f"{scenario.name}: {scenario.firms.count} firms, {output.summary['months']} months, "
         f"seed {output.seed}"
     )
-    print(summary_table(output.summary))
-    print(f"Results written to {out}/ (config.yaml, monthly.parquet, summary.json)")
+    print(summary_table(output.summary, output.catalogue))
+    print(f"Results written to {out}/ (config.yaml, monthly.parquet, summary.json, outcomes.json)")
     return 0
 
 
 def cmd_params(args) -> int:
+    import sim.catalogue  # noqa: F401  (every built-in registers its parameters)
     from sim.params import table
 
     frame = table()

@@ -22,9 +22,7 @@ def _cell(text) -> str:
 
 def parameter_table() -> str:
     """The whole parameter table as Markdown, one row per dotted path."""
-    import sim.policies  # noqa: F401  (policies, shocks and rules register their rows on import)
-    import sim.rules  # noqa: F401
-    import sim.shocks  # noqa: F401
+    import sim.catalogue  # noqa: F401  (every built-in registers its parameters on import)
     from sim.params import _range_text
 
     lines = [
@@ -59,8 +57,7 @@ def _section_rows(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 def scenarios_reference() -> str:
     """docs/scenarios.md: every scenario option with type, default and meaning."""
-    import sim.policies  # noqa: F401  (built-ins register on import)
-    import sim.shocks  # noqa: F401
+    import sim.catalogue  # noqa: F401  (built-ins register on import)
     from sim.interventions import POLICIES, SHOCKS
     from sim.rules import MECHANISMS
 
@@ -123,8 +120,7 @@ def policies_reference() -> str:
     """docs/policies.md: every policy and shock with its settings, units and sources."""
     import inspect
 
-    import sim.policies  # noqa: F401  (built-ins register on import)
-    import sim.shocks  # noqa: F401
+    import sim.catalogue  # noqa: F401  (built-ins register on import)
     from sim.interventions import POLICIES, SHOCKS
 
     parts = [

@@ -1,4 +1,5 @@
-"""``msme-sim run`` writes config.yaml, monthly.parquet and summary.json atomically."""
+"""``msme-sim run`` writes config.yaml, monthly.parquet, outcomes.json and summary.json
+atomically."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def test_run_writes_three_files(tmp_path, cli):
     assert sorted(p.name for p in out.iterdir()) == [
         "config.yaml",
         "monthly.parquet",
+        "outcomes.json",
         "summary.json",
     ]
     summary = json.loads((out / "summary.json").read_text())

@@ -112,7 +112,7 @@ def test_members_pay_their_pool_price_and_money_only_leaves_as_explicit_costs(sp
     model = MSMEModel(scenario, seed=4)
     for _ in range(3):
         before, after = month_around(model, "bulk_purchasing")
-        pools = model.pools
+        pools = model.shared.pools
         group = pool_of(model)[: len(after["alive"])]  # entrants joined after the phase
         committed = after["pool_order_idr"] > 0
         order = np.bincount(group[committed], weights=after["pool_order_idr"][committed])
@@ -167,7 +167,7 @@ def test_defaults_cost_the_pool_and_lower_members_trust():
         b_safe, a_safe = month_around(safe, "bulk_purchasing")
         np.testing.assert_array_equal(b_risky["trust"], b_safe["trust"])
         committed = a_safe["pool_order_idr"] > 0
-        assert risky.pools.pool_loss.sum() > 0 and safe.pools.pool_loss.sum() == 0
+        assert risky.shared.pools.pool_loss.sum() > 0 and safe.shared.pools.pool_loss.sum() == 0
         assert a_risky["trust"][committed].mean() < a_safe["trust"][committed].mean()
 
 
@@ -191,7 +191,7 @@ def reference_bulk_purchasing(
     """The same rule written with plain loops over firms, pools and members."""
     s, groups = model.state, model.net.groups
     draws = rng.random(s.n)
-    factor = model.coordination_factor
+    factor = model.shared.coordination_factor
 
     def discount(q):
         if q < tier_idr:
@@ -243,8 +243,8 @@ def reference_bulk_purchasing(
                 s.pool_charge_idr[i] = charge
                 savings += d * commit
             s.trust[i] = min(max(s.trust[i] - trust_loss * (defaults > 0), 0.0), 1.0)
-    model.pool_savings_idr = savings
-    model.pool_defaults = sum(1 for pool, *_ in priced for *_, ok in pool if not ok)
+    model.shared.pool_savings_idr = savings
+    model.shared.pool_defaults = sum(1 for pool, *_ in priced for *_, ok in pool if not ok)
 
 
 @pytest.mark.parametrize("split", ["proportional", "equal"])
@@ -275,8 +275,10 @@ def test_vectorised_rule_matches_the_per_firm_reference(split):
                 atol=1e-6,
                 err_msg=column,
             )
-        assert math.isclose(built_in.pool_savings_idr, reference.pool_savings_idr, rel_tol=1e-9)
-        assert built_in.pool_defaults == reference.pool_defaults
+        assert math.isclose(
+            built_in.shared.pool_savings_idr, reference.shared.pool_savings_idr, rel_tol=1e-9
+        )
+        assert built_in.shared.pool_defaults == reference.shared.pool_defaults
         assert math.isclose(built_in.policy_spend_idr, reference.policy_spend_idr, rel_tol=1e-9)
     assert a.pooling.sum() > 0
 

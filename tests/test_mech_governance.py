@@ -1,5 +1,5 @@
 """governance: bounds at extreme settings, decay without meetings, and the hooks other parts of
-the model use (``model.meeting_boost`` raised by facilitation, ``model.coordination_factor`` read
+the model use (``model.shared.meeting_boost`` raised by facilitation, ``model.shared.coordination_factor`` read
 by pools and partnerships). Meetings raising trust and information sharing is tested in
 tests/test_mechanisms.py and tests/test_findings.py."""
 
@@ -19,13 +19,13 @@ def test_indicators_and_trust_stay_in_bounds_at_extreme_settings():
         {"initial_level": 1.0, "meeting_rate": 1.0, "meeting_effect": 1.0, "decay": 0.5},
     ):
         model = MSMEModel(small(n=200, months=12, rules={"governance": settings}), seed=4)
-        model.meeting_boost[:] = 5.0  # far beyond a probability: the rule must clip it
+        model.shared.meeting_boost[:] = 5.0  # far beyond a probability: the rule must clip it
         for _ in range(12):
             model.step()
-            g, s = model.governance, model.state
+            g, s = model.shared.governance, model.state
             assert ((g >= 0) & (g <= 1)).all(), settings
             assert ((s.trust >= 0) & (s.trust <= 1)).all(), settings
-            factor = model.coordination_factor
+            factor = model.shared.coordination_factor
             assert ((factor > 0) & (factor <= 1)).all(), settings
 
 
@@ -33,13 +33,13 @@ def test_without_meetings_indicators_relax_geometrically_towards_their_start():
     """g_t − start = (1 − decay)^t (g_0 − start) when no meeting is held."""
     decay = 0.05
     model = MSMEModel(small(n=100, months=1), seed=1)
-    start = model.governance_start
-    model.governance[:] = 1.0
+    start = model.shared.governance_start
+    model.shared.governance[:] = 1.0
     for _ in range(30):
         meetings(model, np.random.default_rng(0), meeting_rate=0.0, decay=decay)
     expected = start + (1 - decay) ** 30 * (1.0 - start)
-    np.testing.assert_allclose(model.governance, expected, rtol=1e-12)
-    assert model.meetings_held == 0
+    np.testing.assert_allclose(model.shared.governance, expected, rtol=1e-12)
+    assert model.shared.meetings_held == 0
 
 
 def test_facilitated_villages_gain_trust_information_and_cheaper_coordination():
@@ -52,11 +52,11 @@ def test_facilitated_villages_gain_trust_information_and_cheaper_coordination():
             small(n=300, months=36, rules={"exit_entry": {"enabled": False}}), seed=seed
         )
         for _ in range(36):
-            model.meeting_boost[0] = 0.9
+            model.shared.meeting_boost[0] = 0.9
             model.step()
-        g, s = model.governance, model.state
+        g, s = model.shared.governance, model.state
         assert g[:, TRUST].argmax() == 0 and g[:, INFO].argmax() == 0
-        assert model.coordination_factor.argmin() == 0
+        assert model.shared.coordination_factor.argmin() == 0
         here = s.alive & (s.village == 0)
         elsewhere = s.alive & (s.village != 0)
         assert s.trust[here].mean() > s.trust[elsewhere].mean()
@@ -72,5 +72,5 @@ def test_open_owners_follow_their_cluster_faster():
     s.openness[peers] = (1.0, 0.0)
     s.trust[peers] = 0.0
     meetings(model, np.random.default_rng(0), meeting_rate=0.0, decay=0.0, trust_follow=0.2)
-    target = model.governance[village, TRUST]
+    target = model.shared.governance[village, TRUST]
     np.testing.assert_allclose(s.trust[peers], (0.2 * target, 0.1 * target), rtol=1e-12)

@@ -102,7 +102,8 @@ def fake_model(n: int, members: np.ndarray | None, reach=3e6, crowding=0.5):
     platform = None if members is None else {"reach_idr": reach, "crowding": crowding}
     if platform is not None:
         platform["members"] = members
-    return SimpleNamespace(state=state, platform=platform)
+    shared = SimpleNamespace(platform=platform, platform_members=0)
+    return SimpleNamespace(state=state, shared=shared)
 
 
 def test_platform_demand_needs_a_platform_and_crowds_as_members_join():
@@ -137,9 +138,9 @@ def test_a_regional_platform_policy_brings_its_members_demand():
         without = MSMEModel(small(n=300, firms={"digital_share_messaging": 0.4}), seed=seed)
         with_platform.run(6)
         without.run(6)
-        listed = with_platform.platform["members"]
+        listed = with_platform.shared.platform["members"]
         s = with_platform.state
-        assert with_platform.platform_members > 0
+        assert with_platform.shared.platform_members > 0
         assert (s.platform_demand[: len(listed)][~listed] == 0).all()
         n = min(s.n, without.state.n)
         digital = (s.level[:n] >= 1) & s.alive[:n]

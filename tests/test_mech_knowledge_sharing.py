@@ -49,7 +49,7 @@ def test_learning_closes_gaps_without_overshooting_and_the_flows_add_up():
     after = s.knowledge
     assert after.max() < 1  # nothing clipped, so the identity below is exact
     kept = before * (1 - P.forgetting)
-    flow = model.knowledge_flow
+    flow = model.shared.knowledge_flow
     gained = (after - kept)[s.alive].sum()
     assert flow["weak"] > 0 and flow["strong"] > 0
     np.testing.assert_allclose(gained, flow["strong"] + flow["weak"], rtol=1e-9)

@@ -21,7 +21,7 @@ def craft_model(seed: int, months: int = 24, labour=None, firms=None, exits=None
 
 
 def workers(model) -> float:
-    return float(model.workforce.sum())
+    return float(model.shared.workforce.sum())
 
 
 def test_workers_and_youths_are_accounted_for_every_month():
@@ -32,17 +32,21 @@ def test_workers_and_youths_are_accounted_for_every_month():
     decline = (1 - P.youth_decline) ** (1 / 12)
     hired = 0.0
     for month in range(24):
-        model.youth_trained[:] = month % 3  # a policy's trainees arriving now and then
-        before, retired = workers(model), model.retirements
-        pool = model.youth_pool * decline + model.youth_inflow / 12 + model.youth_trained
-        ageing_workforce(model, rng)
-        hires = float(pool.sum() - model.youth_pool.sum())
-        hired += hires
-        assert hires >= 0 and (model.youth_pool >= 0).all()
-        np.testing.assert_allclose(
-            workers(model) - before, hires - (model.retirements - retired), atol=1e-9
+        model.shared.youth_trained[:] = month % 3  # a policy's trainees arriving now and then
+        before, retired = workers(model), model.shared.retirements
+        pool = (
+            model.shared.youth_pool * decline
+            + model.shared.youth_inflow / 12
+            + model.shared.youth_trained
         )
-    assert model.retirements > 0 and hired > 0
+        ageing_workforce(model, rng)
+        hires = float(pool.sum() - model.shared.youth_pool.sum())
+        hired += hires
+        assert hires >= 0 and (model.shared.youth_pool >= 0).all()
+        np.testing.assert_allclose(
+            workers(model) - before, hires - (model.shared.retirements - retired), atol=1e-9
+        )
+    assert model.shared.retirements > 0 and hired > 0
 
 
 def test_nobody_retires_before_the_retirement_age():
@@ -52,8 +56,8 @@ def test_nobody_retires_before_the_retirement_age():
     old = craft_model(seed=1, labour={"mean_age": 62.0, "age_spread": 2.0, **NO_YOUTH})
     start = workers(young), workers(old)
     young.run(), old.run()
-    assert young.retirements < 1e-9 and workers(young) >= start[0] - 1e-9
-    assert old.retirements > 0.05 * start[1] and workers(old) < start[1]
+    assert young.shared.retirements < 1e-9 and workers(young) >= start[0] - 1e-9
+    assert old.shared.retirements > 0.05 * start[1] and workers(old) < start[1]
 
 
 def test_youth_training_adds_young_skilled_workers_and_output():
@@ -64,7 +68,7 @@ def test_youth_training_adds_young_skilled_workers_and_output():
     for seed in range(6):
         trained, untrained = craft_model(seed, 60, labour), craft_model(seed, 60, labour)
         for _ in range(60):
-            trained.youth_trained += 2.0
+            trained.shared.youth_trained += 2.0
             trained.step()
             untrained.step()
         on, off = trained.summary(), untrained.summary()
@@ -96,15 +100,15 @@ def test_skilled_labour_caps_craft_capacity_only():
         dead_before = np.flatnonzero(~model.state.alive)
         model.step()
         s = model.state
-        craft = s.alive & (s.sector == CRAFT) & (np.arange(s.n) < model.labour_rows)
+        craft = s.alive & (s.sector == CRAFT) & (np.arange(s.n) < model.shared.labour_rows)
         expected = np.minimum(s.base_capacity, s.skilled * P.output_per_worker)
         np.testing.assert_allclose(s.capacity[craft], expected[craft])
         other = s.alive & (s.sector != CRAFT)
         np.testing.assert_array_equal(s.capacity[other], s.base_capacity[other])
         assert (s.skilled[dead_before] == 0).all()
-        assert not np.isin(model.workforce_rows, dead_before).any()
-    entrants = np.arange(200, model.labour_rows)  # enrolled at their first labour phase
+        assert not np.isin(model.shared.workforce_rows, dead_before).any()
+    entrants = np.arange(200, model.shared.labour_rows)  # enrolled at their first labour phase
     assert len(entrants) > 0
     s = model.state
     craft_entrants = entrants[(s.sector[entrants] == CRAFT) & s.alive[entrants]]
-    assert len(craft_entrants) > 0 and set(model.workforce_rows) >= set(craft_entrants)
+    assert len(craft_entrants) > 0 and set(model.shared.workforce_rows) >= set(craft_entrants)

@@ -54,7 +54,6 @@ def reference_loops(
 ):
     """The partnering month as a student would write it: loops over firms."""
     s, ties = model.state, model.net.ties_csr
-    s.add_column("partner_months", "int16")
     for i in range(s.n):
         j = s.partner[i]
         if j >= 0 and not (s.alive[i] and s.alive[j]):
@@ -81,8 +80,8 @@ def reference_loops(
         s.partner_fit[i] = s.partner_fit[j] = fit(s, i, j)
         s.partner_gain_total[i] = s.partner_gain_total[j] = 0.0
         s.partner_months[i] = s.partner_months[j] = 0
-        model.partnerships_new_total = getattr(model, "partnerships_new_total", 0) + 1
-    factor = model.coordination_factor
+        model.shared.partnerships_new_total += 1
+    factor = model.shared.coordination_factor
     for i in range(s.n):
         j = s.partner[i]
         gain = 0.0
@@ -93,9 +92,7 @@ def reference_loops(
         s.partner_gain[i] = gain
         s.partner_gain_total[i] += gain
         s.extra_cost[i] -= gain
-        model.partnership_profit_total_idr = getattr(
-            model, "partnership_profit_total_idr", 0.0
-        ) + float(gain)
+        model.shared.partnership_profit_total_idr += float(gain)
     ending = []
     for i in range(s.n):
         j = s.partner[i]

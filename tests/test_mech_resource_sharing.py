@@ -87,7 +87,7 @@ def test_sharing_and_carrying_move_money_only_as_explicit_costs(use):
             s["village"], weights=s["facility_charge_idr"], minlength=model.villages.count
         )
         subsidy = s["policy_spend_idr"] - before["policy_spend_idr"]
-        assert math.isclose(model.facility_cost_idr, 2e6 * used.sum(), rel_tol=1e-9)
+        assert math.isclose(model.shared.facility_cost_idr, 2e6 * used.sum(), rel_tol=1e-9)
         assert math.isclose(shares_paid.sum() + subsidy, 2e6 * used.sum(), rel_tol=1e-9)
         assert (s["facility_charge_idr"][~users] == 0).all()
         fee = s["carry_fee_idr"]

@@ -37,7 +37,7 @@ def reference_pools(model, draws, p):
         tiers = math.floor(math.log2(q / p["tier_idr"])) + 1 if q >= p["tier_idr"] else 0
         discount = min(tiers * p["discount_per_tier"], p["max_discount"])
         village = model.net.group_village[g]
-        factor = model.coordination_factor
+        factor = model.shared.coordination_factor
         coordination = p["coordination_idr"] * (
             factor[village] if village >= 0 else np.mean(factor)
         )

@@ -97,7 +97,7 @@ def test_no_partnership_or_pool_includes_a_dead_firm_and_indicators_stay_in_rang
         assert (s.partner[s.partner[partnered]] == np.flatnonzero(partnered)).all()
         assert not (s.pooling & ~s.alive).any()
         assert ((s.trust >= 0) & (s.trust <= 1)).all()
-        assert ((model.governance >= 0) & (model.governance <= 1)).all()
+        assert ((model.shared.governance >= 0) & (model.shared.governance <= 1)).all()
 
 
 # --- directional behaviour ------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def test_governance_meetings_raise_trust_and_information_sharing():
     assert (paired("mean_trust", meet, never) > 0).all()
     assert (paired("mean_information_sharing", meet, never) > 0).all()
     for seed in SEEDS[:3]:
-        g_meet, g_never = run(seed, **meet).governance, run(seed, **never).governance
+        g_meet, g_never = run(seed, **meet).shared.governance, run(seed, **never).shared.governance
         assert g_meet[:, TRUST].mean() > g_never[:, TRUST].mean()
         assert g_meet[:, INFO].mean() > g_never[:, INFO].mean()
 

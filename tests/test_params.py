@@ -6,7 +6,6 @@ from pydantic import BaseModel
 
 from sim.config import Scenario
 from sim.params import TABLE, table
-from sim.registry import keyword_params
 from sim.rules import MECHANISMS
 
 
@@ -32,9 +31,9 @@ def test_sector_shares_come_from_the_table():
 
 def test_every_builtin_rule_parameter_is_in_the_table():
     for mech in MECHANISMS.values():
-        for name, fn in mech.variants.items():
-            if fn.__module__.startswith("sim.rules"):
-                for param, default in keyword_params(fn).items():
+        for name, v in mech.variants.items():
+            if v.fn.__module__.startswith("sim.rules"):
+                for param, default in v.settings.items():
                     row = TABLE.get(f"rules.{mech.name}.{param}")
                     assert row is not None, f"rules.{mech.name}.{param} ({name}) not in table"
                     assert row.default == default

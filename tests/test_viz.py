@@ -7,7 +7,7 @@ import pytest
 
 from sim.errors import ConfigError
 from sim.interventions import POLICIES
-from sim.rules import MECHANISMS, Mechanism
+from sim.rules import MECHANISMS, Mechanism, Variant
 from sim.viz import controls, server, views
 from sim.viz.controls import VizModel, build_model, build_scenario, model_params
 from tests.conftest import SCENARIOS
@@ -90,9 +90,12 @@ def test_model_params_start_at_the_scenario_values_and_list_every_mechanism(tmp_
 
 
 def test_a_mechanism_registered_later_gets_a_switch(monkeypatch):
-    monkeypatch.setitem(MECHANISMS, "viz_test_mechanism", Mechanism("viz_test_mechanism"))
-    MECHANISMS["viz_test_mechanism"].variants["plain"] = lambda model, rng: None
-    MECHANISMS["viz_test_mechanism"].default = "plain"
+    import sim.rules
+
+    builtin = Mechanism("viz_test_mechanism", origin=sim.rules.__file__, after="exit_entry")
+    monkeypatch.setitem(MECHANISMS, "viz_test_mechanism", builtin)
+    builtin.variants["plain"] = Variant(lambda model, rng: None)
+    builtin.default = "plain"
     params = model_params(BASELINE)
     assert params["viz_test_mechanism_on"]["type"] == "Checkbox"
     off = build_scenario(BASELINE, viz_test_mechanism_on=False)
@@ -217,7 +220,7 @@ def test_server_command_and_environment(tmp_path):
 
 
 def test_collaboration_view_plots_real_outcomes():
-    from sim.metrics import METRICS
+    from sim.catalogue import builtin_outcomes
     from sim.viz.views import COLLABORATION_METRICS
 
-    assert set(COLLABORATION_METRICS) <= set(METRICS)
+    assert set(COLLABORATION_METRICS) <= set(builtin_outcomes())

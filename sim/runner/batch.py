@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.catalogue import write_catalogue
 from sim.runner.executors import check_options, open_pool, run_tasks
 from sim.runner.experiment import load_experiment, resolved_experiment
 from sim.runner.plan import Plan, RunSpec, expand
@@ -102,6 +103,7 @@ def run_batch(
             if force or missing(plan, store.statuses(), retry_failed):
                 pool = stack.enter_context(open_pool(executor, workers, scheduler, plan.file))
             store.open(experiment, set(order), force, plan.file)
+            write_catalogue(root, plan.outcomes)
             try:
                 todo = missing(plan, store.statuses(), retry_failed)
                 store.write_runs_table(order)

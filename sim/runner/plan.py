@@ -50,9 +50,10 @@ class Plan(Sequence):
         self.arm_index = {arm.name: i for i, arm in enumerate(exp.arms)}
         self._cache: tuple[tuple[int, int], dict[str, Any]] | None = None
         self.specs: list[RunSpec] = []
+        self.outcomes: dict[str, Any] = {}  # the union of the runs' outcome catalogues
         for i, arm in enumerate(exp.arms):
             for j in range(len(self.points)):
-                resolved = self._validate(i, j)
+                resolved = self._validate(i, j, collect=j == 0)
                 digest = config_hash(resolved)
                 point = f"-p{j:04d}" if self.design else ""
                 for r in range(exp.replications):
@@ -105,13 +106,20 @@ class Plan(Sequence):
         """The scenario mapping of a run (what its worker validates and runs)."""
         return self.raw(self.arm_index[spec.arm], spec.point)
 
-    def _validate(self, arm: int, point: int) -> dict[str, Any]:
+    def _validate(self, arm: int, point: int, collect: bool = False) -> dict[str, Any]:
+        """The validated scenario of (arm, point); ``collect`` adds its outcomes to
+        :attr:`outcomes` (design points share their arm's units, so one point per arm does)."""
+        from sim import catalogue
+
         data = self.raw(arm, point)
         own = len(self.experiment.arms[arm].policies)
         try:
             scenario = scenario_from_dict(data, self.file)
         except ConfigError as err:
             raise self._locate(err, arm, point, len(data["policies"]) - own) from None
+        if collect:
+            for name, (outcome, _) in catalogue.outcomes(scenario).items():
+                self.outcomes.setdefault(name, outcome)
         return scenario.model_dump(mode="json")
 
     def _locate(self, err: ConfigError, arm: int, point: int, base_policies: int) -> ConfigError:
@@ -165,11 +173,12 @@ def base_scenario(path: Path) -> dict[str, Any]:
 
 
 def check_outcome(name: str, file: str) -> None:
-    """The main outcome must be a summary key (a registered metric)."""
-    from sim.metrics import METRICS
+    """The main outcome must be a summary key (a declared outcome)."""
+    from sim.catalogue import builtin_outcomes
 
-    if name not in METRICS:
-        known = ", ".join(sorted(METRICS))
+    outcomes = builtin_outcomes()
+    if name not in outcomes:
+        known = ", ".join(sorted(outcomes))
         raise ConfigError(file, "outcome", f"unknown outcome {name!r} (available: {known})")
 
 

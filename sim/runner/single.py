@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.catalogue import write_catalogue
 from sim.config import Scenario, dump
 from sim.errors import ConfigError
 
@@ -23,6 +24,7 @@ class RunOutput:
     monthly: pd.DataFrame
     summary: dict[str, Any]
     firms: pd.DataFrame | None = None
+    catalogue: dict[str, Any] | None = None
 
 
 def simulate(
@@ -36,7 +38,9 @@ def simulate(
     model.run(progress=progress)
     summary = {"seed": model.run_seed, "months": model.month, **model.summary()}
     firms = model.firm_table() if firm_table else None
-    return RunOutput(scenario, model.run_seed, model.monthly(), summary, firms)
+    return RunOutput(
+        scenario, model.run_seed, model.monthly(), summary, firms, model.catalogue()
+    )
 
 
 def check_writable(out_dir: Path, file: str = "--out") -> None:
@@ -84,6 +88,8 @@ def write_run(output: RunOutput, out_dir: str | Path) -> Path:
         (tmp / "config.yaml").write_text(dump(output.scenario), encoding="utf-8")
         output.monthly.to_parquet(tmp / "monthly.parquet", index=False)
         (tmp / "summary.json").write_text(json.dumps(output.summary, indent=2) + "\n")
+        if output.catalogue is not None:
+            write_catalogue(tmp, output.catalogue)
         old = None
         if out_dir.exists():
             old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")

@@ -35,15 +35,15 @@ def AdoptionView(model):
 
 
 def SurvivalIncomeView(model):
-    show(views.survival_income_figure(model.monthly()))
+    show(views.survival_income_figure(model.monthly(), model.catalogue()))
 
 
 def CollaborationView(model):
-    show(views.collaboration_figure(model.monthly()))
+    show(views.collaboration_figure(model.monthly(), model.catalogue()))
 
 
 def PolicySpendView(model):
-    show(views.policy_spend_figure(model.monthly()))
+    show(views.policy_spend_figure(model.monthly(), model.catalogue()))
 
 
 COMPONENTS = [NetworkView, AdoptionView, SurvivalIncomeView, CollaborationView, PolicySpendView]

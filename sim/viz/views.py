@@ -3,7 +3,7 @@
 The network view lays villages out on a grid and the sectors of a village around its centre, so
 the village×sector clusters of strong ties are visible; it draws at most ``max_firms`` firms and
 ``max_edges`` ties (an evenly spaced sample) to stay fast. The time-series views read
-``model.monthly()`` and plot whichever of their metrics exist in :data:`sim.metrics.METRICS`.
+``model.monthly()``; their labels and units come from the outcome catalogue (``sim.catalogue``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import scipy.sparse as sp
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from sim.config import SECTORS
-from sim.metrics import METRICS
+from sim.catalogue import builtin_outcomes
+from sim.domain import SECTORS
+from sim.outcomes import Outcome, undeclared
 
 LEVEL_COLOURS = ("#9e9e9e", "#2e9d4f", "#1f5fbf")  # offline, messaging, social/marketplace
 LEVEL_NAMES = ("offline", "messaging (WhatsApp)", "social / marketplace")
@@ -28,7 +29,12 @@ COLLABORATION_METRICS = (
     "partnerships_active",
     "shared_facility_users",
 )
-"""Participation outcomes of the collaboration mechanisms, plotted when registered."""
+"""Participation outcomes of the collaboration mechanisms, plotted when the run has them."""
+
+
+def _outcome(name: str, catalogue: dict[str, Outcome] | None) -> Outcome:
+    catalogue = builtin_outcomes() if catalogue is None else catalogue
+    return catalogue.get(name) or undeclared(name)
 FIGSIZE = (5.6, 3.6)
 DPI = 80
 LAYOUT_SEED = 20240601  # fixed jitter of the drawing; never a model stream
@@ -144,23 +150,25 @@ def adoption_figure(frame: pd.DataFrame) -> Figure:
     return fig
 
 
-def survival_income_figure(frame: pd.DataFrame) -> Figure:
+def survival_income_figure(frame: pd.DataFrame, catalogue: dict | None = None) -> Figure:
     """Survival of the initial firms (left axis) and poor owners' monthly income (right axis)."""
-    fig, ax = _time_axes("Survival and poor owners' income", "survival of initial firms", 0.88)
+    survival = _outcome("survival_rate", catalogue)
+    income = _outcome("poor_owner_mean_income_idr", catalogue)
+    fig, ax = _time_axes(f"{survival.label} and {income.label.lower()}", survival.label, 0.88)
     ax.set_ylim(0, 1.02)
     if not len(frame):
         _no_data(ax)
         return fig
     months = _months(frame)
-    ax.plot(months, frame["survival_rate"], color="#b03a2e", label="survival")
+    ax.plot(months, frame["survival_rate"], color="#b03a2e", label=survival.label)
     right = ax.twinx()
     right.plot(
         months,
         frame["poor_owner_mean_income_idr"] / 1e6,
         color="#16a085",
-        label="poor owners' income",
+        label=income.label,
     )
-    right.set_ylabel("poor owners' income, Rp million/month", fontsize=8)
+    right.set_ylabel(f"{income.label}, million {income.unit}", fontsize=8)
     right.tick_params(labelsize=7)
     right.set_ylim(bottom=0)
     lines = ax.get_lines() + right.get_lines()
@@ -168,14 +176,14 @@ def survival_income_figure(frame: pd.DataFrame) -> Figure:
     return fig
 
 
-def collaboration_figure(frame: pd.DataFrame) -> Figure:
-    """The registered participation outcomes of the collaboration mechanisms, by month.
+def collaboration_figure(frame: pd.DataFrame, catalogue: dict | None = None) -> Figure:
+    """The participation outcomes of the collaboration mechanisms that the run has, by month.
 
-    Shares (names ending in ``_participation`` or ``_share``) go on the left axis, counts
-    (e.g. active partnerships) on the right.
+    Shares go on the left axis, counts (e.g. active partnerships) on the right, each labelled
+    from the outcome catalogue.
     """
     fig, ax = _time_axes("Collaboration", "share of living firms", 0.9)
-    names = [m for m in COLLABORATION_METRICS if m in METRICS and m in frame]
+    names = [m for m in COLLABORATION_METRICS if m in frame]
     if not names:
         _no_data(ax, "no collaboration outcomes registered")
         return fig
@@ -183,15 +191,15 @@ def collaboration_figure(frame: pd.DataFrame) -> Figure:
         _no_data(ax)
         return fig
     months = _months(frame)
-    shares = [m for m in names if m.endswith(("_participation", "_share"))]
+    shares = [m for m in names if _outcome(m, catalogue).kind == "share"]
     counts = [m for m in names if m not in shares]
     for m in shares:
-        ax.plot(months, frame[m], label=m.replace("_", " "))
+        ax.plot(months, frame[m], label=_outcome(m, catalogue).label)
     lines = list(ax.get_lines())
     if counts:
         right = ax.twinx()
         for m in counts:
-            right.plot(months, frame[m], linestyle="--", label=m.replace("_", " "))
+            right.plot(months, frame[m], linestyle="--", label=_outcome(m, catalogue).label)
         right.set_ylabel("count", fontsize=8)
         right.tick_params(labelsize=7)
         lines += right.get_lines()
@@ -199,9 +207,10 @@ def collaboration_figure(frame: pd.DataFrame) -> Figure:
     return fig
 
 
-def policy_spend_figure(frame: pd.DataFrame) -> Figure:
+def policy_spend_figure(frame: pd.DataFrame, catalogue: dict | None = None) -> Figure:
     """Cumulative policy spending, Rp billion, by month."""
-    fig, ax = _time_axes("Policy spending (cumulative)", "Rp billion")
+    spend = _outcome("policy_spend_idr", catalogue)
+    fig, ax = _time_axes(spend.label, f"{spend.unit} billion")
     if len(frame) and "policy_spend_idr" in frame:
         ax.fill_between(_months(frame), frame["policy_spend_idr"] / 1e9, color="#e67e22", alpha=0.6)
         ax.set_ylim(bottom=0)
