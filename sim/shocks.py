@@ -190,7 +190,8 @@ class ConnectivityOutage:
                 raise ConfigError(
                     file,
                     f"{path}.villages",
-                    f"village {village} does not exist (the scenario has villages 0 to {count - 1})",
+                    f"village {village} does not exist "
+                    f"(the scenario has villages 0 to {count - 1})",
                 )
 
     def initialize(self, model):

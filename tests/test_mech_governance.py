@@ -1,5 +1,6 @@
 """governance: bounds at extreme settings, decay without meetings, and the hooks other parts of
-the model use (``model.shared.meeting_boost`` raised by facilitation, ``model.shared.coordination_factor`` read
+the model use (``model.shared.meeting_boost`` raised by facilitation,
+``model.shared.coordination_factor`` read
 by pools and partnerships). Meetings raising trust and information sharing is tested in
 tests/test_mechanisms.py and tests/test_findings.py."""
 

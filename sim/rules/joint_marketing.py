@@ -113,7 +113,8 @@ def group_promotion(
 def platform_demand(model, sellers: np.ndarray) -> np.ndarray:
     """Demand from the regional platform (zero when no policy runs one).
 
-    ``model.shared.platform`` (set by the ``regional_platform`` policy) is a mapping with ``reach_idr``
+    ``model.shared.platform`` (set by the ``regional_platform`` policy) is a mapping with
+    ``reach_idr``
     (Rp/month one member alone attracts), ``crowding`` (0-1) and ``members`` (bool per firm row;
     rows beyond its length are not members). Members who sell online (level ≥ 1, with signal)
     share reach × members^(1 − crowding) in proportion to their customer base.

@@ -17,7 +17,8 @@ Know-how is local (Pyke 1992): each village×sector cluster starts with its own 
 firms' knowledge (sd ``cluster_spread``; entrants bring their cluster's). Weak ties get no higher
 rate: that they carry more *novel* knowledge follows from their bridging clusters, and grows as
 firms inside a cluster converge on what they know; by carrying knowledge between clusters they
-pull the clusters together. ``model.shared.knowledge_flow`` records, each month, how much was learned
+pull the clusters together. ``model.shared.knowledge_flow`` records, each month, how much was
+learned
 over each kind of tie and the mean gap a living tie of each kind carries (for validation).
 """
 

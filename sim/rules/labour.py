@@ -3,7 +3,8 @@ skilled labour caps craft firms' capacity.
 
 Assumption (Tumang study, seeds/004: a shortage of (skilled) workers, worry about the
 regeneration of craftsmen, a conservative mindset of owners and workers). Each craft firm keeps
-its skilled workers by age in years, 15 to 69 (``model.shared.workforce``: one row per craft firm, one
+its skilled workers by age in years, 15 to 69 (``model.shared.workforce``: one row per craft
+firm, one
 column per year of age). Craft founders start with the workers their capacity needs
 (``output_per_worker`` units a month each), the firm's mean age drawn around ``mean_age`` and
 its workers' ages spread around that with sd ``age_spread``; a craft entrant's owner is its

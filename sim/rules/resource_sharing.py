@@ -6,7 +6,8 @@ warehouses and distribution, splitting overhead; Sidoarjo study, seeds/001: dist
 shared facility (warehouse, equipment, delivery) costing ``facility_cost_idr`` a month. Users
 split its cost: equally (``village_facility``) or in proportion to their own fixed cost, i.e.
 their use (``village_facility_by_use``); either way the shares sum to the facility cost, and a
-``collaboration_subsidy`` policy (``model.shared.collaboration_subsidy``) pays its share of them. Each
+``collaboration_subsidy`` policy (``model.shared.collaboration_subsidy``) pays its share of
+them. Each
 user saves ``fixed_saving`` of its fixed cost; above ``capacity_users`` users the facility
 congests and every saving shrinks by capacity / users. Each month the firms open enough to share
 (openness ≥ ``min_openness``) form the largest user group in which every member saves more than
