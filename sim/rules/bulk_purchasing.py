@@ -11,7 +11,8 @@ The supplier prices the pooled order Q (Rp at members' own prices) on an all-uni
 ``discount_per_tier`` for each doubling of Q above ``tier_idr``, at most ``max_discount``, so the
 unit price never rises as a pool grows. The pool pays schedule price × Q plus a coordination cost
 ``coordination_idr`` (× the governance coordination factor,
-``model.shared.coordination_factor``: 1 until a governance rule sets it; regency-wide groups use the villages' mean). Members buy this month's
+``model.shared.coordination_factor``: 1 until a governance rule sets it; regency-wide groups
+use the villages' mean). Members buy this month's
 inputs at the pool's unit price and share the coordination cost in proportion to their orders;
 a ``collaboration_subsidy`` policy (``model.shared.collaboration_subsidy``) pays its share of it.
 Savings are split by ``split``: ``proportional`` (each keeps the discount on its own order) or
