@@ -141,7 +141,7 @@ def targets(speeds: pd.DataFrame, memories: pd.DataFrame) -> str:
 
 
 def machine() -> str:
-    from sim import __version__
+    from sim.version import __version__
 
     cpu = platform.machine()
     try:

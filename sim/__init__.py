@@ -1,11 +1,8 @@
 """msme-sim: an agent-based simulator of MSME ecosystems on Mesa."""
 
-from importlib.metadata import PackageNotFoundError, version
+from sim.version import __version__
 
-try:
-    __version__ = version("msme-sim")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0"
+__all__ = ["__version__", "run_experiment"]
 
 
 def run_experiment(path_or_config, executor="processes", workers=None, out=None, **options):

@@ -106,7 +106,16 @@ def mechanism(
     Returns the :class:`Mechanism`, whose ``outcome``, ``on_setup`` and ``on_close`` decorators
     declare the rest.
     """
-    mech = _get(name, caller_file())
+    origin = caller_file()
+    mech = MECHANISMS.get(name)
+    if mech is not None and mech.origin != origin:
+        if mech.builtin:
+            raise ValueError(
+                f"{name!r} is a built-in mechanism: add a variant to it with @variant instead"
+            )
+        mech = None  # the same plugin mechanism loaded from another file: this one wins
+    if mech is None:
+        mech = MECHANISMS[name] = Mechanism(name, origin=origin)
     mech.after, mech.columns, mech.shared = after, tuple(columns), tuple(shared)
     return mech
 

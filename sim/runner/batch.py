@@ -141,7 +141,7 @@ def missing(plan: Plan, statuses: dict[str, str], retry_failed: bool) -> list[Ru
 
 def _run(pool, plan: Plan, todo: list[RunSpec], root: Path, progress: bool | None) -> int:
     """Run ``todo`` on ``pool``; return how many finished without error."""
-    from sim import __version__
+    from sim.version import __version__
 
     def tasks() -> Iterator[Task]:
         for spec in todo:

@@ -38,9 +38,7 @@ def simulate(
     model.run(progress=progress)
     summary = {"seed": model.run_seed, "months": model.month, **model.summary()}
     firms = model.firm_table() if firm_table else None
-    return RunOutput(
-        scenario, model.run_seed, model.monthly(), summary, firms, model.catalogue()
-    )
+    return RunOutput(scenario, model.run_seed, model.monthly(), summary, firms, model.catalogue())
 
 
 def check_writable(out_dir: Path, file: str = "--out") -> None:

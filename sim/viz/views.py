@@ -35,6 +35,8 @@ COLLABORATION_METRICS = (
 def _outcome(name: str, catalogue: dict[str, Outcome] | None) -> Outcome:
     catalogue = builtin_outcomes() if catalogue is None else catalogue
     return catalogue.get(name) or undeclared(name)
+
+
 FIGSIZE = (5.6, 3.6)
 DPI = 80
 LAYOUT_SEED = 20240601  # fixed jitter of the drawing; never a model stream
