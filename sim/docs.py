@@ -62,11 +62,13 @@ def scenarios_reference() -> str:
     from sim.rules import MECHANISMS
 
     def builtin(variants):  # leave out variants registered by plugins or tests
-        return sorted(n for n, fn in variants.items() if fn.__module__.startswith("sim."))
+        return sorted(n for n, v in variants.items() if v.fn.__module__.startswith("sim."))
 
     mechanisms = "\n".join(
-        f"| `{m.name}` | {', '.join(f'`{v}`' for v in builtin(m.variants))} | `{m.default}` |"
+        f"| `{m.name}` | {', '.join(f'`{v}`' for v in builtin(m.variants))} | `{m.default}` "
+        f"| `{m.after}` |"
         for m in sorted(MECHANISMS.values(), key=lambda m: m.name)
+        if m.builtin
     )
     return f"""# Scenario file reference
 
@@ -87,8 +89,8 @@ wrong types and out-of-range values are errors naming the file and the dotted pa
 off, other keys are the variant's parameters (see the parameter table in `docs/ODD.md` and
 `docs/rules.md`).
 
-| mechanism | variants | default |
-|---|---|---|
+| mechanism | variants | default | runs right after |
+|---|---|---|---|
 {mechanisms}
 
 ## policies and shocks
@@ -165,6 +167,69 @@ change their columns, and record the cost with `self.spend(model, amount, firms)
 
 
 SUB_START, SUB_END = "<!-- submodels:start -->", "<!-- submodels:end -->"
+GENERATED = ("columns", "schedule", "outcomes")
+
+
+def _default_units():
+    from sim.catalogue import units
+    from sim.config import scenario_from_dict
+
+    return units(scenario_from_dict({"name": "docs"}))
+
+
+def columns_table() -> str:
+    """Every firm column of the default model with its dtype, unit, owner and meaning."""
+    from sim.state import CORE_COLUMNS
+
+    rows = [
+        "| column | dtype | unit | range | declared by | meaning |",
+        "|---|---|---|---|---|---|",
+    ]
+    owners = [("firms (sim/state.py)", CORE_COLUMNS)]
+    owners += [(u.name, u.columns) for u in _default_units()[1:]]
+    for owner, columns in owners:
+        for c in columns:
+            low = "" if c.low is None else c.low
+            high = "" if c.high is None else c.high
+            span = f"{low}–{high}" if low != "" or high != "" else ""
+            rows.append(
+                f"| `{c.name}` | {c.dtype} | {_cell(c.unit)} | {span} | {owner} | {_cell(c.doc)} |"
+            )
+    return "\n".join(rows)
+
+
+def schedule_list() -> str:
+    """The order of the month, from the mechanisms' ``after=`` declarations."""
+    from sim.catalogue import MECHANISMS
+
+    lines = [
+        "1. `start_month` — reset this month's flows; age firms.",
+        "2. `interventions` — policies, then shocks (see below).",
+    ]
+    for i, unit in enumerate(u for u in _default_units() if u.name in MECHANISMS):
+        doc = MECHANISMS[unit.name].variants[MECHANISMS[unit.name].default].fn.__doc__ or ""
+        first = doc.strip().splitlines()[0] if doc.strip() else ""
+        lines.append(f"{i + 3}. `{unit.name}` (after `{unit.after}`) — {first}")
+    lines.append(f"{len(lines) + 1}. `record_month` — every declared outcome, once.")
+    return "\n".join(lines)
+
+
+def outcomes_table() -> str:
+    """Every built-in outcome with its label, unit, better direction, aggregation and owner."""
+    from sim.catalogue import FIRMS, MECHANISMS
+
+    better = {1: "higher", -1: "lower", 0: "neither"}
+    rows = [
+        "| outcome | label | unit | better | aggregation | declared by |",
+        "|---|---|---|---|---|---|",
+    ]
+    for unit in [FIRMS, *(m for m in MECHANISMS.values() if m.builtin)]:
+        for o, _ in unit.outcomes.values():
+            rows.append(
+                f"| `{o.name}` | {_cell(o.label)} | {_cell(o.unit)} | {better[o.direction]} "
+                f"| {_cell(o.aggregation)} | {unit.name} |"
+            )
+    return "\n".join(rows)
 
 
 def _replace_between(text: str, start: str, end: str, body: str) -> str:
@@ -186,6 +251,8 @@ def odd_with_table(odd_text: str, rules_md: str | None = None) -> str:
     if rules_md is None:
         rules_md = (_Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text()
     text = _replace_between(odd_text, SUB_START, SUB_END, submodels(rules_md))
+    for name, body in zip(GENERATED, (columns_table(), schedule_list(), outcomes_table())):
+        text = _replace_between(text, f"<!-- {name}:start -->", f"<!-- {name}:end -->", body)
     return _replace_between(text, START, END, parameter_table())
 
 
