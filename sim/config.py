@@ -219,6 +219,13 @@ def parse_set(item: str, file: str = "--set") -> tuple[str, Any]:
         raise ConfigError(file, key.strip(), f"cannot read value {raw!r}") from None
 
 
+def picks_variant(path: str) -> bool:
+    """Whether ``path`` picks a rule's variant (``rules.<mechanism>.use``): such overrides are
+    applied before the others, so the new variant's settings are not cleared by the switch."""
+    parts = path.split(".")
+    return len(parts) == 3 and parts[0] == "rules" and parts[2] == "use"
+
+
 def set_dotted(data: dict[str, Any], path: str, value: Any, file: str = "--set") -> None:
     """Set ``data[a][b][c] = value`` for ``path == "a.b.c"`` (integers index lists)."""
     parts = path.split(".")
@@ -251,8 +258,8 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     data = read_with_extends(path)
     if "name" not in own:
         data["name"] = path.stem
-    for item in overrides:
-        key, value = parse_set(item, str(path))
+    pairs = [parse_set(item, str(path)) for item in overrides]
+    for key, value in sorted(pairs, key=lambda pair: not picks_variant(pair[0])):
         set_dotted(data, key, value, str(path))
     return scenario_from_dict(data, str(path))
 

@@ -50,7 +50,8 @@ def bass_scenario(n: int, months: int, p: float, q: float):
     """Every gate open, imitation from the whole population, other mechanisms off."""
     from sim.rules import MECHANISMS
 
-    rules = {name: {"enabled": False} for name in MECHANISMS if name != "digital_adoption"}
+    builtin = (name for name, mech in MECHANISMS.items() if mech.builtin)
+    rules = {name: {"enabled": False} for name in builtin if name != "digital_adoption"}
     rules["digital_adoption"] = {
         "p": p,
         "q": q,

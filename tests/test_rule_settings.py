@@ -53,6 +53,10 @@ def test_switching_variant_with_set_starts_from_its_own_defaults(tmp_path):
         ["rules.digital_adoption.use=bass_gated", "rules.digital_adoption.use=fixed_chance"],
     )
     assert again.rules["digital_adoption"]["chance"] == 0.05  # its default, not the file's 0.2
+    given_first = load_scenario(
+        base, ["rules.digital_adoption.q=0.5", "rules.digital_adoption.use=bass_gated"]
+    )
+    assert given_first.rules["digital_adoption"]["q"] == 0.5  # `use` applies first
 
 
 def test_switching_variant_in_an_extending_file_drops_the_other_variants_settings(tmp_path):

@@ -81,7 +81,7 @@ def test_model_params_start_at_the_scenario_values_and_list_every_mechanism(tmp_
     assert params["scenario_path"] == str(scenario)
     assert params["firms"]["value"] == 700
     assert params["literacy"]["value"] == 0.42
-    assert {f"{m}_on" for m in MECHANISMS} <= set(params)
+    assert {f"{m}_on" for m, mech in MECHANISMS.items() if mech.builtin} <= set(params)
     assert params["market_on"]["value"] is False
     assert params["finance_on"]["value"] is True
     for knob in controls.KNOBS:

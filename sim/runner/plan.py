@@ -19,7 +19,13 @@ from typing import Any
 
 import yaml
 
-from sim.config import read_with_extends, read_yaml, scenario_from_dict, set_dotted
+from sim.config import (
+    picks_variant,
+    read_with_extends,
+    read_yaml,
+    scenario_from_dict,
+    set_dotted,
+)
 from sim.errors import ConfigError
 from sim.runner.experiment import Experiment, design_points
 from sim.runner.seeds import config_hash, replication_seed, run_id
@@ -83,7 +89,7 @@ class Plan(Sequence):
         layers = (("set", exp.set), (f"arms.{arm}.set", exp.arms[arm].set), (design, swept))
         out = []
         for where, items in layers:
-            for key, value in items.items():
+            for key, value in sorted(items.items(), key=lambda item: not picks_variant(item[0])):
                 if key == "plugins" and isinstance(value, list):  # relative to the experiment file
                     value = [str((Path(self.file).parent / str(p)).resolve()) for p in value]
                 out.append((where, key, value))

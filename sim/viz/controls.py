@@ -3,9 +3,9 @@
 SolaraViz re-creates the model on *Reset* by calling the model class with the control values as
 keyword arguments. :class:`VizModel` turns them into dotted ``--set`` overrides of the scenario
 file and loads it with :func:`sim.config.load_scenario`, so every value goes through the same
-validation as a scenario file. Mechanism switches come from :data:`sim.rules.MECHANISMS` and policy
-switches from :data:`sim.interventions.POLICIES`, so mechanisms and policies registered later get
-their controls without changes here.
+validation as a scenario file. Mechanism switches come from the built-ins of
+:data:`sim.rules.MECHANISMS` and policy switches from :data:`sim.interventions.POLICIES`, so
+mechanisms and policies registered later get their controls without changes here.
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ def app_scenario() -> Path:
 
 
 def mechanism_names() -> list[str]:
-    return sorted(MECHANISMS)
+    """The built-in mechanisms (each gets an on/off switch)."""
+    return sorted(name for name, mech in MECHANISMS.items() if mech.builtin)
 
 
 def policy_names() -> list[str]:
