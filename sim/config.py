@@ -91,11 +91,15 @@ class Networks(Section):
 
 
 class Market(Section):
-    """Local and online demand."""
+    """Local demand."""
 
     local_growth: float = P("market.local_growth")
-    online_spend_per_seller_idr: float = P("market.online_spend_per_seller_idr")
-    marketplace_spend_per_seller_idr: float = P("market.marketplace_spend_per_seller_idr")
+
+
+class Economy(Section):
+    """The regional economy around the firms."""
+
+    outside_demand_scale: float = P("economy.outside_demand_scale")
 
 
 class Scenario(Section):
@@ -109,6 +113,7 @@ class Scenario(Section):
     connectivity: Connectivity = Field(default_factory=Connectivity)
     networks: Networks = Field(default_factory=Networks)
     market: Market = Field(default_factory=Market)
+    economy: Economy = Field(default_factory=Economy)
     plugins: list[str] = Field(
         default_factory=list, description="Python files registering extra rule variants"
     )

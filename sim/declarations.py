@@ -41,12 +41,15 @@ class Column:
 @dataclass(frozen=True)
 class SharedField:
     """A value that a unit keeps on ``model.shared`` for others to read (e.g. the coordination
-    factor per village), with its default, unit and meaning. ``default`` is copied per model."""
+    factor per village), with its default, unit and meaning. ``default`` is copied per model;
+    a ``monthly`` field returns to its default at the start of every month (e.g. a level that
+    shocks lower for the month)."""
 
     name: str
     default: Any
     unit: str
     doc: str
+    monthly: bool = False
 
 
 class SharedState:
@@ -68,6 +71,12 @@ class SharedState:
                 "mechanism, policy or shock that owns it"
             )
         object.__setattr__(self, name, value)
+
+    def start_month(self) -> None:
+        """Return the ``monthly`` fields to their defaults."""
+        for f in self._fields.values():
+            if f.monthly:
+                object.__setattr__(self, f.name, copy.deepcopy(f.default))
 
     @property
     def fields(self) -> dict[str, SharedField]:

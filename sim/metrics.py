@@ -14,7 +14,9 @@ from sim.rules.common import gini, mean_where
 FIRMS = Unit(
     "firms",
     shared=(
-        SharedField("input_price_factor", 1.0, "×", "this month's input price level (shocks)"),
+        SharedField(
+            "input_price_factor", 1.0, "×", "this month's input price level (shocks)", monthly=True
+        ),
     ),
     origin=__file__,
 )
@@ -73,32 +75,6 @@ def mean_revenue(m):
 def mean_profit(m):
     """Mean monthly profit of living firms, Rp."""
     return mean_where(m.state.profit, m.state.alive)
-
-
-@outcome(
-    "mean_income_idr",
-    label="Owners' income",
-    unit="Rp/month",
-    kind="idr",
-    better=HIGHER,
-    aggregation=LIVING_MEAN,
-)
-def mean_income(m):
-    """Mean owner income (household drawings) of living firms, Rp/month."""
-    return mean_where(m.state.drawings, m.state.alive)
-
-
-@outcome(
-    "poor_owner_mean_income_idr",
-    label="Poor owners' income",
-    unit="Rp/month",
-    kind="idr",
-    better=HIGHER,
-    aggregation="mean over living firms with a poor owner",
-)
-def poor_owner_income(m):
-    """Mean owner income of living poor-owner firms, Rp/month."""
-    return mean_where(m.state.drawings, m.state.alive & m.state.poor)
 
 
 @outcome(

@@ -64,9 +64,6 @@ class MSMEModel(mesa.Model):
             self.stream("networks"),
         )
         self.sector_price = SECTOR_PRICE_IDR
-        self.local_demand = np.bincount(
-            self.cells(), weights=self.state.customers, minlength=self.villages.count * len(SECTORS)
-        )
         self.rules = bind(scenario.rules)
         self.schedule = [START, *catalogue.month_order(scenario)]
         self.set_up_mechanisms()
@@ -101,9 +98,7 @@ class MSMEModel(mesa.Model):
         s = self.state
         s.extra_cost = 0.0
         s.unit_cost = s.base_unit_cost
-        s.offline_factor = 1.0
-        s.online_factor = 1.0
-        self.shared.input_price_factor = 1.0
+        self.shared.start_month()
         s.age_months += s.alive
         self.entries_this_month = self.exits_this_month = 0
 

@@ -279,22 +279,24 @@ _ROWS = [
         **SHARE,
     ),
     # --- market --------------------------------------------------------------------------------
-    _p("market.local_growth", 0.0, "1/year", ASSUMPTION, "local demand growth", ge=-0.5, le=0.5),
     _p(
-        "market.online_spend_per_seller_idr",
-        2.5e6,
-        "Rp/month",
+        "market.local_growth",
+        0.0,
+        "1/year",
         ASSUMPTION,
-        "online spend a lone seller in a group attracts",
-        ge=0.0,
+        "growth of households' income from outside the MSME sector",
+        ge=-0.5,
+        le=0.5,
     ),
+    # --- economy -------------------------------------------------------------------------------
     _p(
-        "market.marketplace_spend_per_seller_idr",
-        5.0e6,
-        "Rp/month",
-        ASSUMPTION,
-        "marketplace spend a lone seller attracts",
+        "economy.outside_demand_scale",
+        1.0,
+        "×",
+        ASSUMPTION + " (1 = the sourced outside pools; 0 = a regency closed to outside buyers)",
+        "scales every pool of buyers from outside the regency",
         ge=0.0,
+        le=10.0,
     ),
 ]
 

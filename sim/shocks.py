@@ -1,9 +1,10 @@
 """Shocks: demand collapses, connectivity outages and input price rises.
 
 Each shock is a class registered in ``SHOCKS`` with ``initialize(model)`` and ``apply(model,
-rng)`` run every month after the policies. Shocks act through per-firm demand factors
-(``offline_factor``, ``online_factor``, reset to 1 at the start of each month), the input price
-factor and village coverage.
+rng)`` run every month after the policies. Shocks act on the economy, never on a firm's result:
+households' outside income (``model.shared.outside_income_factor``), the outside buyers
+(``outside_factor``), the channel households buy through (``online_shift``), input prices and
+village coverage. These shared values return to normal at the start of every month.
 """
 
 from __future__ import annotations
@@ -12,15 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.domain import SECTORS
 from sim.errors import ConfigError
 from sim.interventions import SHOCKS
 from sim.params import ASSUMPTION, register_rows
-
-BPS_2020 = (
-    "BPS 2020, Analisis Hasil Survei Dampak COVID-19 terhadap Pelaku Usaha: 84.2% of "
-    "micro and small firms lost revenue; food and accommodation hit hardest"
-)
 
 D = register_rows(
     "shocks.demand_shock",
@@ -36,45 +31,30 @@ D = register_rows(
         ),
         ("recovery_months", 12, "months", ASSUMPTION, "months to return to normal", {"ge": 0}),
         (
-            "food",
-            0.45,
-            "share",
-            BPS_2020,
-            "offline demand drop, food sector",
-            {"ge": 0.0, "le": 1.0},
-        ),
-        (
-            "fashion",
-            0.35,
-            "share",
-            BPS_2020,
-            "offline demand drop, fashion",
-            {"ge": 0.0, "le": 1.0},
-        ),
-        ("craft", 0.35, "share", BPS_2020, "offline demand drop, craft", {"ge": 0.0, "le": 1.0}),
-        ("retail", 0.25, "share", BPS_2020, "offline demand drop, retail", {"ge": 0.0, "le": 1.0}),
-        (
-            "services",
-            0.4,
-            "share",
-            BPS_2020,
-            "offline demand drop, services",
-            {"ge": 0.0, "le": 1.0},
-        ),
-        (
-            "online_share",
+            "income_drop",
             0.3,
-            "share of offline drop",
-            "COVID collaboration study (seeds/000): digital channels kept sales going",
-            "online drop as a share of the offline drop",
+            "share",
+            "COVID-19 job and income losses of informal and farm households (assumption for "
+            "the value)",
+            "share of households' outside income lost at full strength",
             {"ge": 0.0, "le": 1.0},
         ),
         (
-            "spared_share",
-            0.3,
-            "share of firms",
-            BPS_2020 + " (calibrated to the 84%)",
-            "firms whose demand held up (essential goods, loyal local customers)",
+            "outside_drop",
+            0.6,
+            "share",
+            "COVID-19 travel restrictions: tourists and traders stayed away (assumption for "
+            "the value)",
+            "share of outside buyers lost at full strength",
+            {"ge": 0.0, "le": 1.0},
+        ),
+        (
+            "online_shift",
+            0.2,
+            "share of budget",
+            "COVID collaboration study (seeds/000): digital channels kept sales going; value an "
+            "assumption",
+            "extra share of households' MSME budget spent online during restrictions",
             {"ge": 0.0, "le": 1.0},
         ),
         (
@@ -83,7 +63,7 @@ D = register_rows(
             "share",
             "COVID supply-chain disruption (assumption for the value)",
             "rise of input prices during the shock",
-            {"ge": 0.0},
+            {"ge": 0.0, "le": 10.0},
         ),
         (
             "recovery",
@@ -114,37 +94,32 @@ def strength(month: int, start: int, months: int, recovery_months: int, shape: s
 @SHOCKS.register("demand_shock")
 @dataclass(kw_only=True)
 class DemandShock:
-    """A COVID-like demand collapse: sector-specific offline drops, smaller online drops,
-    firm-level exposure, optional input cost rise, then recovery."""
+    """A COVID-like demand collapse from the demand side: households lose part of their outside
+    income, outside buyers stay away, restrictions move part of the households' budget online,
+    input prices rise; then recovery. Firms lose what their buyers no longer spend with them."""
 
     start: int = D.start
     months: int = D.months
     recovery_months: int = D.recovery_months
-    food: float = D.food
-    fashion: float = D.fashion
-    craft: float = D.craft
-    retail: float = D.retail
-    services: float = D.services
-    online_share: float = D.online_share
-    spared_share: float = D.spared_share
+    income_drop: float = D.income_drop
+    outside_drop: float = D.outside_drop
+    online_shift: float = D.online_shift
     input_cost_rise: float = D.input_cost_rise
     recovery: str = D.recovery
 
     def initialize(self, model):
-        self.drops = np.array([getattr(self, sector) for sector in SECTORS])
+        pass
 
     def apply(self, model, rng):
-        s = model.state
-        draws = rng.random(s.n)  # exposure: each firm's own draw this month
         k = strength(model.month, self.start, self.months, self.recovery_months, self.recovery)
         if k == 0:
             return
-        exposure = np.where(draws < self.spared_share, 0.0, 1.0)
-        drop = k * self.drops[s.sector] * exposure
-        s.offline_factor *= 1 - drop
-        s.online_factor *= 1 - self.online_share * drop
-        model.shared.input_price_factor *= 1 + k * self.input_cost_rise
-        s.unit_cost *= 1 + k * self.input_cost_rise
+        sh = model.shared
+        sh.outside_income_factor *= 1 - k * self.income_drop
+        sh.outside_factor *= 1 - k * self.outside_drop
+        sh.online_shift += k * self.online_shift
+        sh.input_price_factor *= 1 + k * self.input_cost_rise
+        model.state.unit_cost *= 1 + k * self.input_cost_rise
 
 
 OUTAGE = register_rows(

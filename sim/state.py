@@ -58,8 +58,6 @@ CORE_COLUMNS: tuple[Column, ...] = (
     _c("profit", "float64", "Rp/month", "profit this month"),
     _c("drawings", "float64", "Rp/month", "household drawings (owner income) this month"),
     _c("cash", "float64", "Rp", "cash"),
-    _c("offline_factor", "float64", "×", "this month's offline demand multiplier (shocks)", 0),
-    _c("online_factor", "float64", "×", "this month's online demand multiplier (shocks)", 0),
 )
 
 

@@ -6,7 +6,9 @@ cash allows; poor owners draw a larger share (little buffer, Sidoarjo study seed
 short of cash apply for a loan; approval is more likely for non-poor owners (Sidoarjo: little
 access to bank support). Rates follow the KUR scheme: 3%/year for super-micro loans up to
 Rp 10 M, 6%/year on a first larger loan rising one point per repeat loan to 9%. Loans are repaid
-in equal monthly principal instalments. Cash identity per firm and month:
+in equal monthly principal instalments. A share ``wage_share`` of the fixed cost is wages paid to
+the village's households (their income, ``sim/rules/households.py``); the rest leaves the
+regency. Cash identity per firm and month:
 Δcash = profit − drawings + new loans − repayments.
 """
 
@@ -30,12 +32,21 @@ M = mechanism(
         Column("new_loan", "float64", 0.0, "Rp", "loan received this month", 0),
         Column("repayment", "float64", 0.0, "Rp", "principal repaid this month", 0),
         Column("credit_offer", "bool", False, "-", "offered a subsidised KUR loan this month"),
+        Column("wages_idr", "float64", 0.0, "Rp/month", "wages paid to local households", 0),
     ),
 )
 
 
 P = rule_table(
     "finance",
+    (
+        "wage_share",
+        0.5,
+        "share of fixed cost",
+        ASSUMPTION + " (the rest: rent, utilities, transport paid outside the regency)",
+        "part of a firm's fixed cost paid as wages to the village's households",
+        {"ge": 0.0, "le": 1.0},
+    ),
     (
         "draw_share",
         0.6,
@@ -142,6 +153,7 @@ def drawings_credit(
     repeat_rate_step=P.repeat_rate_step,
     max_rate=P.max_rate,
     term_months=P.term_months,
+    wage_share=P.wage_share,
 ):
     """Accounts, drawings, repayments and new loans for every living firm."""
     s, alive = model.state, model.state.alive
@@ -177,6 +189,7 @@ def drawings_credit(
     wanted = np.maximum(share * np.maximum(s.profit, 0.0), subsistence_idr)
     s.drawings = np.minimum(wanted, available) * alive
 
+    s.wages_idr = wage_share * s.fixed_cost * alive
     s.cash += (s.profit - s.drawings + amount - repayment) * alive
     s.debt += amount - repayment
     s.new_loan = amount

@@ -1,15 +1,27 @@
-"""Market: local demand per village×sector and online demand with crowding; sales ≤ capacity.
+"""Market: the households' budget and the outside buyers' pools, split among the sellers who
+reach them; sales ≤ capacity. Channels decide who wins spending, never how much there is.
 
-Assumption: a firm's local customers (its customer base, Rp/month of spending) mostly stay; each
-month a share ``churn`` of them, less for loyal customers, leaves and joins the cell's floating
-spending (the village×sector market minus what loyal bases hold). Floating spending is won in
-proportion to attractiveness a = appeal^(1−v) × base^v × (price / sector price)^(−elasticity) ×
-noise, where appeal is the firm's lasting draw (its initial sales) and v = ``visibility``.
-Online, each WhatsApp group attracts spending s0 · n^(1−crowding) from outside the village when n
-of its members sell there (level ≥ 1, with signal), split by attractiveness; so the total grows
-with sellers but each seller's share falls as the group fills (crowding, Sidoarjo study,
-seeds/001). Marketplace sellers (level 2) share a regency-wide pool per sector the same way.
-Demand beyond production capacity is lost, and the unserved customers leave the firm's base.
+Assumption (stock-flow consistent accounting, Godley & Lavoie 2007; Caiani et al. 2016): the money
+firms can earn is what buyers spend. Each month the households of a village spend a budget on
+each sector's goods (``model.shared.budget``, set by the households mechanism); a share
+``online_share`` of it (more during restrictions: ``model.shared.online_shift``) is spent online.
+Buyers outside the regency (traders, tourists, marketplace buyers elsewhere) are finite pools per
+sector (``outside_share`` of the sector's starting sales × ``economy.outside_demand_scale``), a
+part ``outside_online`` of them online.
+
+Offline, a firm's customers (its customer base, Rp/month) mostly stay; each month a share
+``churn`` of them, less for loyal customers, shops around; the cell's floating spending (the
+offline budget less what customer bases hold) is won in proportion to attractiveness a =
+appeal^(1−v) × base^v × (price / sector price)^(−elasticity) × noise (v = ``visibility``). Orders
+from word of mouth and carried deliveries (``extra_orders``) are part of the same cell budget.
+Online, sellers with signal reach buyers by channel: messaging sellers (level 1) the online
+budget of their own village (their WhatsApp groups) with weight ``messaging_reach``, marketplace
+sellers (level 2) every village's online budget and the outside online pool with weight ×
+connection quality, platform members like marketplace sellers; joint promotion raises a group's
+members' weight (``model.shared.group_boost``). More sellers split the same money (crowding,
+Sidoarjo study, seeds/001). Online budget no seller reaches is spent offline. Demand beyond
+capacity is not served: the households keep that money (it returns to their savings), the
+outside buyers buy elsewhere, and unserved customers leave the firm's base.
 """
 
 from __future__ import annotations
@@ -17,13 +29,34 @@ from __future__ import annotations
 import numpy as np
 
 from sim.domain import SECTORS
-from sim.outcomes import NEITHER
+from sim.outcomes import HIGHER, LOWER, NEITHER
 from sim.params import ASSUMPTION, SIDOARJO
 from sim.population import has_signal
-from sim.rules import mechanism, rule_table, variant
+from sim.rules import SharedField, mechanism, rule_table, variant
 from sim.rules.common import first_group
 
-M = mechanism("market", after="joint_marketing")
+M = mechanism(
+    "market",
+    after="households",
+    shared=(
+        SharedField("outside_pool", None, "Rp/month", "outside buyers' spending per sector"),
+        SharedField(
+            "outside_factor",
+            1.0,
+            "×",
+            "this month's level of outside buyers (shocks lower it)",
+            monthly=True,
+        ),
+        SharedField(
+            "online_shift",
+            0.0,
+            "share",
+            "extra share of households' budget spent online (shocks)",
+            monthly=True,
+        ),
+        SharedField("flows", None, "Rp", "this month's market flows (spending, revenue, unserved)"),
+    ),
+)
 
 
 P = rule_table(
@@ -54,21 +87,47 @@ P = rule_table(
     ),
     ("noise", 0.1, "log-sd", ASSUMPTION, "month-to-month demand noise per firm", {"ge": 0.0}),
     (
-        "crowding",
-        0.5,
-        "0-1",
-        SIDOARJO + ": many sellers in the same groups",
-        "group spending grows as sellers^(1 − crowding)",
+        "online_share",
+        0.1,
+        "share",
+        "BPS Statistik E-Commerce 2022/2023 (about a quarter of firms sell online, most through "
+        "messaging apps); value an assumption",
+        "share of households' MSME budget spent online",
         {"ge": 0.0, "le": 1.0},
     ),
     (
-        "marketplace_crowding",
-        0.6,
-        "0-1",
-        SIDOARJO,
-        "the same for marketplaces",
+        "messaging_reach",
+        0.5,
+        "weight",
+        SIDOARJO + ": WhatsApp broadcast reaches contacts; value an assumption",
+        "online weight of a messaging seller relative to a marketplace seller",
+        {"ge": 0.0},
+    ),
+    (
+        "outside_online",
+        0.3,
+        "share",
+        ASSUMPTION,
+        "share of outside buyers' spending made online (marketplaces)",
         {"ge": 0.0, "le": 1.0},
     ),
+    *[
+        (
+            f"outside_share_{sector}",
+            share,
+            "share of starting sales",
+            ASSUMPTION + " (craft clusters sell mostly outside, e.g. Tumang, seeds/004)",
+            f"outside buyers' spending on {sector}, as a share of the sector's starting sales",
+            {"ge": 0.0, "le": 0.95},
+        )
+        for sector, share in (
+            ("food", 0.05),
+            ("fashion", 0.2),
+            ("craft", 0.5),
+            ("retail", 0.02),
+            ("services", 0.05),
+        )
+    ],
 )
 
 
@@ -85,32 +144,6 @@ def attractiveness(
     return base * relative_price ** (-elasticity) * noise * state.alive
 
 
-def split(pool_of_firm: np.ndarray, weight: np.ndarray, key: np.ndarray, size: int) -> np.ndarray:
-    """Each firm's part of its ``key`` pool, in proportion to ``weight`` within the key."""
-    total = np.bincount(key, weights=weight, minlength=size)
-    return pool_of_firm * weight / np.maximum(total[key], 1e-12)
-
-
-def group_demand(
-    groups,
-    sellers: np.ndarray,
-    weight: np.ndarray,
-    spend_per_seller: float,
-    crowding: float,
-    boost: np.ndarray | None = None,
-) -> np.ndarray:
-    """Online demand through groups: each group's pool s0·n^(1−crowding) (× joint-promotion
-    boost) split by weight."""
-    w = weight * sellers
-    n_sellers = groups.T @ sellers.astype(np.float64)
-    pool = spend_per_seller * n_sellers ** (1 - crowding)
-    if boost is not None:
-        pool = pool * boost
-    weight_sum = groups.T @ w
-    per_weight = np.divide(pool, weight_sum, out=np.zeros_like(pool), where=weight_sum > 0)
-    return w * (groups @ per_weight)
-
-
 def share_within_groups(demand: np.ndarray, members: np.ndarray, groups, share: float):
     """Joint promotion: a ``share`` of each member's group demand goes to a pool of the member's
     first group and is split equally among that group's members (customers drawn by one member
@@ -125,6 +158,49 @@ def share_within_groups(demand: np.ndarray, members: np.ndarray, groups, share: 
     return demand - moved + np.where(ok, per_member[g], 0.0)
 
 
+def outside_shares(spec) -> np.ndarray:
+    """Outside buyers' spending per sector as a share of the sector's starting sales."""
+    return np.array([spec[f"outside_share_{sector}"] for sector in SECTORS])
+
+
+@M.on_setup
+def size_outside_pools(model, rng) -> None:
+    """Outside buyers' pools: a share of each sector's starting sales (× the scenario's scale)."""
+    s = model.state
+    start = np.bincount(s.sector, weights=s.customers * s.alive, minlength=len(SECTORS))
+    shares = outside_shares(model.scenario.rules["market"])
+    model.shared.outside_pool = start * shares * model.scenario.economy.outside_demand_scale
+
+
+def share_of(budget: np.ndarray, weight: np.ndarray, key: np.ndarray, size: int) -> np.ndarray:
+    """Each firm's part of ``budget[key]``, in proportion to ``weight`` within the key; keys
+    with no weight give nothing (the caller decides where that money goes)."""
+    total = np.bincount(key, weights=weight, minlength=size)
+    per_weight = np.divide(budget, total, out=np.zeros(size), where=total > 0)
+    return weight * per_weight[key]
+
+
+def online_weights(model, a: np.ndarray, reach: float):
+    """(messaging weight, regency-wide weight) of every firm: messaging sellers reach their own
+    village; marketplace sellers and platform members the whole regency (× connection quality);
+    joint promotion scales the weight of its group's members."""
+    s = model.state
+    online = s.alive & has_signal(s, model.villages)
+    boost = 1.0
+    if model.shared.group_boost is not None:
+        first = first_group(model.net.groups)
+        boost = np.where(first >= 0, model.shared.group_boost[np.maximum(first, 0)], 1.0)
+    platform = model.shared.platform
+    member = np.zeros(s.n, dtype=bool)
+    if platform:
+        listed = np.asarray(platform["members"], dtype=bool)[: s.n]
+        member[: len(listed)] = listed
+    regency = online & ((s.level >= 2) | (member & (s.level >= 1)))
+    quality = model.villages.quality[s.village]
+    local = online & (s.level == 1) & ~regency
+    return a * boost * reach * local, a * boost * quality * regency
+
+
 @variant("market", "attractiveness", default=True)
 def attractiveness_market(
     model,
@@ -134,53 +210,95 @@ def attractiveness_market(
     churn=P.churn,
     visibility=P.visibility,
     noise=P.noise,
-    crowding=P.crowding,
-    marketplace_crowding=P.marketplace_crowding,
+    online_share=P.online_share,
+    messaging_reach=P.messaging_reach,
+    outside_online=P.outside_online,
+    outside_share_food=P.outside_share_food,
+    outside_share_fashion=P.outside_share_fashion,
+    outside_share_craft=P.outside_share_craft,
+    outside_share_retail=P.outside_share_retail,
+    outside_share_services=P.outside_share_services,
 ):
-    """Churn and win local customers, draw online demand, and sell up to capacity."""
-    s, m = model.state, model.scenario.market
+    """Split the households' budget and the outside pools among the sellers who reach them."""
+    s = model.state
     shock = np.exp(noise * rng.standard_normal(s.n) - noise**2 / 2)
     a = attractiveness(s, model.sector_price, price_elasticity, visibility, shock)
-
+    n_sectors = len(SECTORS)
     cell = model.cells()
-    n_cells = len(model.local_demand)
+    n_cells = model.villages.count * n_sectors
+    budget = model.shared.budget  # households' spending per village×sector cell this month
+    share_online = min(online_share + model.shared.online_shift, 1.0)
+
+    # Online: local budgets reached by messaging sellers of the village and by regency sellers.
+    w_local, w_regency = online_weights(model, a, messaging_reach)
+    sector_of_cell = np.arange(n_cells) % n_sectors
+    local_weight = np.bincount(cell, weights=w_local, minlength=n_cells)
+    regency_weight = np.bincount(s.sector, weights=w_regency, minlength=n_sectors)
+    cell_weight = local_weight + regency_weight[sector_of_cell]
+    online_budget = np.where(cell_weight > 0, share_online * budget, 0.0)
+    per_weight = np.divide(online_budget, cell_weight, out=np.zeros(n_cells), where=cell_weight > 0)
+    online = w_local * per_weight[cell]
+    per_sector = np.bincount(sector_of_cell, weights=per_weight, minlength=n_sectors)
+    online += w_regency * per_sector[s.sector]
+    pool = model.shared.outside_pool * model.shared.outside_factor
+    outside_online_demand = share_of(outside_online * pool, w_regency, s.sector, n_sectors)
+    online += outside_online_demand
+    if model.shared.joint_spillover > 0:  # a transfer among promoters: the total is unchanged
+        promoters = ((w_local + w_regency) > 0) & s.joint_promo
+        online = share_within_groups(
+            online, promoters, model.net.groups, model.shared.joint_spillover
+        )
+
+    # Offline: word-of-mouth and carried orders first, then customer bases and floating spending.
+    offline_budget = budget - online_budget
+    asked = np.bincount(cell, weights=s.extra_orders * s.alive, minlength=n_cells)
+    scale = np.divide(offline_budget, asked, out=np.ones(n_cells), where=asked > offline_budget)
+    extra = s.extra_orders * s.alive * np.minimum(scale, 1.0)[cell]
+    s.extra_orders = 0.0
+    open_budget = offline_budget - np.bincount(cell, weights=extra, minlength=n_cells)
     s.customers *= (1 - churn * (1 - s.loyalty)) * s.alive
     held = np.bincount(cell, weights=s.customers, minlength=n_cells)
-    floating = np.maximum(model.local_demand - held, 0.0)
-    s.customers += split(floating[cell], a, cell, n_cells)
+    too_many = held > open_budget  # budgets fell: every base in the cell shrinks alike
+    shrink = np.divide(open_budget, held, out=np.ones(n_cells), where=too_many)
+    s.customers *= shrink[cell]
+    held = np.minimum(held, open_budget)
+    s.customers += share_of(open_budget - held, a, cell, n_cells)
+    unreached = open_budget - np.bincount(cell, weights=s.customers, minlength=n_cells)
+    outside_offline = share_of((1 - outside_online) * pool, a, s.sector, n_sectors)
+    outside_demand = outside_offline + outside_online_demand
 
-    online_ok = s.alive & has_signal(s, model.villages)
-    sellers = online_ok & (s.level >= 1)
-    online = group_demand(
-        model.net.groups,
-        sellers,
-        a,
-        m.online_spend_per_seller_idr,
-        crowding,
-        model.shared.group_boost,
-    )
-    if model.shared.joint_spillover > 0:
-        online = share_within_groups(
-            online, sellers & s.joint_promo, model.net.groups, model.shared.joint_spillover
-        )
-    market_sellers = online_ok & (s.level >= 2)
-    n_sector = np.bincount(s.sector, weights=market_sellers, minlength=len(SECTORS))
-    pool = m.marketplace_spend_per_seller_idr * n_sector ** (1 - marketplace_crowding)
-    quality = model.villages.quality[s.village]
-    online += split(
-        pool[s.sector] * market_sellers, a * quality * market_sellers, s.sector, len(SECTORS)
-    )
-
-    online = (online + s.platform_demand) * s.online_factor
-    local = s.customers * s.offline_factor
-    s.demand = local + online + s.extra_orders
-    s.extra_orders = 0.0
+    local = s.customers.copy()
+    s.demand = local + extra + outside_offline + online
     s.online_demand = online
     s.sales = np.minimum(s.demand / s.price, s.capacity) * s.alive
     s.revenue = s.sales * s.price
     unserved = np.maximum(s.demand - s.revenue, 0.0)
-    s.customers -= unserved * np.divide(local, s.demand, out=np.zeros(s.n), where=s.demand > 0)
-    model.local_demand *= (1 + m.local_growth) ** (1 / 12)
+    served_share = np.divide(s.revenue, s.demand, out=np.zeros(s.n), where=s.demand > 0)
+    s.customers -= (1 - served_share) * local
+    record_flows(model, budget, pool, unreached, outside_demand, unserved, cell)
+
+
+def record_flows(model, budget, pool, unreached, outside_demand, unserved, cell) -> None:
+    """This month's market accounts: what households and outside buyers set out to spend, what
+    firms sold, and what was not served — budget no seller reached and demand beyond capacity.
+    Households keep what they could not spend (it returns to their savings, per village);
+    outside buyers buy elsewhere."""
+    s = model.state
+    n_cells = len(budget)
+    outside_part = np.divide(outside_demand, s.demand, out=np.zeros(s.n), where=s.demand > 0)
+    short_households = np.bincount(cell, weights=unserved * (1 - outside_part), minlength=n_cells)
+    short_outside = float((unserved * outside_part).sum())
+    unreached_outside = float(pool.sum() - outside_demand.sum())
+    model.shared.flows = {
+        "household_spending_idr": float(budget.sum()),
+        "outside_spending_idr": float(pool.sum()),
+        "revenue_total_idr": float(s.revenue.sum()),
+        "unreached_idr": unreached,  # per cell, households' budget no seller reached
+        "returned_idr": unreached + short_households,  # per cell, back to the households
+        "unserved_demand_idr": float((unreached + short_households).sum())
+        + short_outside
+        + unreached_outside,
+    }
 
 
 @M.outcome(
@@ -196,3 +314,26 @@ def online_share(m):
     s = m.state
     total = (s.demand * s.alive).sum()
     return float((s.online_demand * s.alive).sum() / total) if total > 0 else 0.0
+
+
+def _flow(name: str):
+    def value(m):
+        return float(m.shared.flows[name]) if m.shared.flows else 0.0
+
+    return value
+
+
+for _name, _label, _better in (
+    ("household_spending_idr", "Households' MSME spending", NEITHER),
+    ("outside_spending_idr", "Outside buyers' spending", NEITHER),
+    ("revenue_total_idr", "Firms' revenue (total)", HIGHER),
+    ("unserved_demand_idr", "Demand not served", LOWER),
+):
+    M.outcome(
+        _name,
+        label=_label,
+        unit="Rp/month",
+        kind="idr",
+        better=_better,
+        aggregation="sum this month",
+    )(_flow(_name))
