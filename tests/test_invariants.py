@@ -43,7 +43,9 @@ scenarios = st.fixed_dictionaries(
         "rules": st.fixed_dictionaries(
             {
                 "digital_adoption": st.fixed_dictionaries({"q": st.floats(0, 5)}),
-                "market": st.fixed_dictionaries({"crowding": st.floats(0, 1)}),
+                "market": st.fixed_dictionaries(
+                    {"online_share": st.floats(0, 1), "messaging_reach": st.floats(0, 3)}
+                ),
                 "exit_entry": st.fixed_dictionaries({"entry_rate": st.floats(0, 1)}),
             }
         ),

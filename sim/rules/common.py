@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.domain import SECTORS
+
 #: Collaborative-governance indicators of each village cluster (DeSeve 2007; Tumang study,
 #: seeds/004), the columns of ``model.shared.governance``.
 INDICATORS = (
@@ -64,3 +66,15 @@ def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
         [level >= 2, level == 1], [connectivity.gb_marketplace, connectivity.gb_messaging], 0.0
     )
     return gb * villages.data_price[state.village] * (1 - state.data_subsidy)
+
+
+def starting_local_sales(model) -> np.ndarray:
+    """Each village×sector cell's starting sales to the regency's own households (the firms'
+    customer bases less the outside buyers' share of their sector), village rows × sectors."""
+    s, spec = model.state, model.scenario.rules["market"]
+    outside = np.array([spec[f"outside_share_{sector}"] for sector in SECTORS])
+    cells = model.villages.count * len(SECTORS)
+    local = np.bincount(
+        model.cells(), weights=s.customers * s.alive * (1 - outside[s.sector]), minlength=cells
+    )
+    return local.reshape(-1, len(SECTORS))

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.domain import SECTORS
 from sim.outcomes import HIGHER, LOWER
 from sim.params import ASSUMPTION
 from sim.rules import SharedField, mechanism, rule_table, variant
-from sim.rules.common import mean_where
+from sim.rules.common import mean_where, starting_local_sales
 
 BPS_POVERTY = "BPS, Profil Kemiskinan di Indonesia Maret 2024: Rp 582,932 per person a month"
 #: Household groups of every village (columns of the household arrays).
@@ -134,22 +133,15 @@ P = rule_table(
 
 
 @M.on_setup
-def starting_budget(model, rng) -> None:
-    """The village×sector budgets of the first month: the firms' starting local sales."""
-    s, n_sectors = model.state, len(SECTORS)
-    spec = model.scenario.rules["market"]
-    outside = np.array([spec[f"outside_share_{sector}"] for sector in SECTORS])
-    cells = model.villages.count * n_sectors
-    local = np.bincount(
-        model.cells(), weights=s.customers * s.alive * (1 - outside[s.sector]), minlength=cells
-    ).reshape(-1, n_sectors)
+def stationary_start(model, rng) -> None:
+    """Each village's spending shares by sector and the income that, spent at the usual rates,
+    buys the firms' starting local sales (the market starts from the same budget)."""
+    local = starting_local_sales(model)
     village = local.sum(axis=1)
     model.shared.sector_shares = np.divide(
         local, village[:, None], out=np.zeros_like(local), where=village[:, None] > 0
     )
-    msme_share = model.scenario.rules["households"]["msme_share"]
-    model.shared.target_income = village / msme_share
-    model.shared.budget = local.ravel()
+    model.shared.target_income = village / model.scenario.rules["households"]["msme_share"]
 
 
 def owner_income(model) -> np.ndarray:
@@ -176,7 +168,9 @@ def earned(model) -> np.ndarray:
     share = spec["poor_worker_share"]
     income[:, 2], income[:, 3] = share * wages, (1 - share) * wages
     owners_other = np.bincount(s.village, weights=owners - s.drawings * s.alive, minlength=v)
-    if model.shared.outside_income is None:
+    if model.shared.target_income is None:  # households switched off: no outside income
+        total = owners_other
+    elif model.shared.outside_income is None:
         drawings = income[:, :2].sum(axis=1) - owners_other
         total = np.maximum(model.shared.target_income - drawings - wages, owners_other)
     else:
@@ -202,10 +196,11 @@ def spend_and_save(
     household_size=P.household_size,
     poverty_line_idr=P.poverty_line_idr,
 ):
-    """Collect last month's income and what could not be bought; spend; set the budgets."""
+    """Collect last month's income and what could not be bought; spend; set the budgets.
+    (Switched off, the households keep spending the starting budget every month.)"""
     sh, v = model.shared, model.villages.count
     if model.month == 0:
-        return  # the first month's budget is the starting sales (set up above)
+        return  # the first month's budget is the starting sales (set up by the market)
     mpc = np.where(POOR, mpc_poor, mpc_nonpoor)
     income = earned(model)
     if sh.outside_income is None:  # after the first month: a stationary start

@@ -33,7 +33,7 @@ from sim.outcomes import HIGHER, LOWER, NEITHER
 from sim.params import ASSUMPTION, SIDOARJO
 from sim.population import has_signal
 from sim.rules import SharedField, mechanism, rule_table, variant
-from sim.rules.common import first_group
+from sim.rules.common import first_group, starting_local_sales
 
 M = mechanism(
     "market",
@@ -164,9 +164,11 @@ def outside_shares(spec) -> np.ndarray:
 
 
 @M.on_setup
-def size_outside_pools(model, rng) -> None:
-    """Outside buyers' pools: a share of each sector's starting sales (× the scenario's scale)."""
+def starting_demand(model, rng) -> None:
+    """The first month's households' budget (the firms' starting local sales) and the outside
+    buyers' pools: a share of each sector's starting sales (× the scenario's scale)."""
     s = model.state
+    model.shared.budget = starting_local_sales(model).ravel()
     start = np.bincount(s.sector, weights=s.customers * s.alive, minlength=len(SECTORS))
     shares = outside_shares(model.scenario.rules["market"])
     model.shared.outside_pool = start * shares * model.scenario.economy.outside_demand_scale
@@ -175,9 +177,8 @@ def size_outside_pools(model, rng) -> None:
 def share_of(budget: np.ndarray, weight: np.ndarray, key: np.ndarray, size: int) -> np.ndarray:
     """Each firm's part of ``budget[key]``, in proportion to ``weight`` within the key; keys
     with no weight give nothing (the caller decides where that money goes)."""
-    total = np.bincount(key, weights=weight, minlength=size)
-    per_weight = np.divide(budget, total, out=np.zeros(size), where=total > 0)
-    return weight * per_weight[key]
+    total = np.bincount(key, weights=weight, minlength=size)[key]
+    return np.divide(weight, total, out=np.zeros(len(weight)), where=total > 0) * budget[key]
 
 
 def online_weights(model, a: np.ndarray, reach: float):
@@ -236,10 +237,18 @@ def attractiveness_market(
     regency_weight = np.bincount(s.sector, weights=w_regency, minlength=n_sectors)
     cell_weight = local_weight + regency_weight[sector_of_cell]
     online_budget = np.where(cell_weight > 0, share_online * budget, 0.0)
-    per_weight = np.divide(online_budget, cell_weight, out=np.zeros(n_cells), where=cell_weight > 0)
-    online = w_local * per_weight[cell]
-    per_sector = np.bincount(sector_of_cell, weights=per_weight, minlength=n_sectors)
-    online += w_regency * per_sector[s.sector]
+    # A messaging seller's share of its cell; a regency seller's share of every cell of its sector.
+    online = share_of(online_budget, w_local, cell, n_cells) * np.divide(
+        local_weight[cell], cell_weight[cell], out=np.zeros(s.n), where=cell_weight[cell] > 0
+    )
+    to_regency = np.divide(
+        online_budget * regency_weight[sector_of_cell],
+        cell_weight,
+        out=np.zeros(n_cells),
+        where=cell_weight > 0,
+    )
+    regency_budget = np.bincount(sector_of_cell, weights=to_regency, minlength=n_sectors)
+    online += share_of(regency_budget, w_regency, s.sector, n_sectors)
     pool = model.shared.outside_pool * model.shared.outside_factor
     outside_online_demand = share_of(outside_online * pool, w_regency, s.sector, n_sectors)
     online += outside_online_demand
@@ -255,10 +264,12 @@ def attractiveness_market(
     scale = np.divide(offline_budget, asked, out=np.ones(n_cells), where=asked > offline_budget)
     extra = s.extra_orders * s.alive * np.minimum(scale, 1.0)[cell]
     s.extra_orders = 0.0
-    open_budget = offline_budget - np.bincount(cell, weights=extra, minlength=n_cells)
+    open_budget = np.maximum(
+        offline_budget - np.bincount(cell, weights=extra, minlength=n_cells), 0.0
+    )
     s.customers *= (1 - churn * (1 - s.loyalty)) * s.alive
     held = np.bincount(cell, weights=s.customers, minlength=n_cells)
-    too_many = held > open_budget  # budgets fell: every base in the cell shrinks alike
+    too_many = (held > open_budget) & (held > 0)  # budgets fell: every base shrinks alike
     shrink = np.divide(open_budget, held, out=np.ones(n_cells), where=too_many)
     s.customers *= shrink[cell]
     held = np.minimum(held, open_budget)
