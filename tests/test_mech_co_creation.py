@@ -61,7 +61,7 @@ def test_cash_identity_per_firm_with_every_collaboration_mechanism_on(seed):
         assert cash_identity_gap(before, model) < 1e-3
     s = model.state
     assert s.pooling.any() and s.facility_user.any() and s.joint_promo.any()
-    assert s.cocreating.any() and (s.platform_demand > 0).any() and (s.carry_fee_idr > 0).any()
+    assert s.cocreating.any() and model.shared.platform_members > 0 and (s.carry_fee_idr > 0).any()
 
 
 def test_only_digital_owners_with_some_literacy_start_cocreating():

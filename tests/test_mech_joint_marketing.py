@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.model import MSMEModel
-from sim.rules.joint_marketing import platform_demand
+from sim.rules.joint_marketing import count_platform_sellers
 from sim.rules.market import first_group, share_within_groups
 from tests.collab_helpers import SEEDS
 from tests.conftest import small
@@ -50,10 +50,11 @@ def test_spillover_moves_demand_among_a_groups_promoters_without_creating_any(
 
 def test_crowding_erodes_the_per_firm_online_gain_as_the_digital_share_rises():
     """Tolerance: in each of 10 paired seeds with joint marketing on, month-1 online demand per
-    digital seller falls at every step of the digital share 0.1 → 0.3 → 0.6 while the online
-    demand of all sellers together rises (more sellers, less each)."""
+    digital seller falls at every step of the digital share 0.1 → 0.3 → 0.6, while all sellers
+    together never get more than the households' online budget and the outside buyers' online
+    pool (more sellers share the same money)."""
     for seed in SEEDS:
-        per_seller, total = [], []
+        per_seller = []
         for share in (0.1, 0.3, 0.6):
             model = month_one(
                 seed,
@@ -63,9 +64,11 @@ def test_crowding_erodes_the_per_firm_online_gain_as_the_digital_share_rises():
             sellers = s.alive & (s.level >= 1) & (s.online_demand > 0)
             assert s.joint_promo.any()
             per_seller.append(s.online_demand[sellers].mean())
-            total.append(s.online_demand[sellers].sum())
+            spec = model.scenario.rules["market"]
+            online_money = spec["online_share"] * model.shared.budget.sum()
+            online_money += spec["outside_online"] * model.shared.outside_pool.sum()
+            assert s.online_demand.sum() <= online_money * (1 + 1e-9)
         assert per_seller[0] > per_seller[1] > per_seller[2]
-        assert total[0] < total[1] < total[2]
 
 
 def test_joint_promotion_raises_promoters_online_orders_by_more_than_it_costs():
@@ -97,51 +100,39 @@ def test_neutral_joint_marketing_leaves_the_market_unchanged():
         np.testing.assert_allclose(a.state[column], b.state[column], rtol=1e-12, err_msg=column)
 
 
-def fake_model(n: int, members: np.ndarray | None, reach=3e6, crowding=0.5):
-    state = SimpleNamespace(n=n, customers=np.linspace(1e6, 2e6, n))
-    platform = None if members is None else {"reach_idr": reach, "crowding": crowding}
-    if platform is not None:
-        platform["members"] = members
-    shared = SimpleNamespace(platform=platform, platform_members=0)
-    return SimpleNamespace(state=state, shared=shared)
+def test_platform_members_are_listed_sellers_only():
+    """Listed rows count only while they sell online; rows beyond the list (entrants since) are
+    not members."""
 
-
-def test_platform_demand_needs_a_platform_and_crowds_as_members_join():
+    listed = np.zeros(60, dtype=bool)
+    listed[:30] = True
     sellers = np.ones(100, dtype=bool)
-    assert (platform_demand(fake_model(100, None), sellers) == 0).all()
-    per_member, totals = [], []
-    for k in (5, 20, 80):
-        members = np.zeros(100, dtype=bool)
-        members[:k] = True
-        demand = platform_demand(fake_model(100, members), sellers)
-        assert (demand[k:] == 0).all()
-        per_member.append(demand[:k].mean())
-        totals.append(demand.sum())
-    assert per_member[0] > per_member[1] > per_member[2]
-    assert totals[0] < totals[1] < totals[2]
-    np.testing.assert_allclose(totals[2], 3e6 * 80**0.5)
+    sellers[10:20] = False
+    model = SimpleNamespace(
+        state=SimpleNamespace(n=100), shared=SimpleNamespace(platform={"members": listed})
+    )
+    assert count_platform_sellers(model, sellers) == 20
+    model.shared.platform = None
+    assert count_platform_sellers(model, sellers) == 0
 
 
-def test_platform_members_listed_before_entrants_arrived_still_work():
-    members = np.ones(60, dtype=bool)  # the policy listed 60 rows; 40 firms entered since
-    demand = platform_demand(fake_model(100, members), np.ones(100, dtype=bool))
-    assert (demand[60:] == 0).all() and (demand[:60] > 0).all()
-
-
-def test_a_regional_platform_policy_brings_its_members_demand():
-    """Tolerance: over 10 paired seeds (6 months), a regional platform raises the mean online
-    demand of digital firms in every seed; only listed members get platform demand."""
+def test_a_regional_platform_moves_spending_to_its_members_without_creating_any():
+    """Tolerance: over 10 paired seeds (month 1, same state), the platform's members get more
+    online demand than the same firms without the platform, the other digital firms get less,
+    and all firms together never get more than households and outside buyers set out to spend
+    (members win buyers from rivals and reach outside buyers; no money is created)."""
     for seed in SEEDS:
-        with_platform = MSMEModel(
-            small(n=300, firms={"digital_share_messaging": 0.4}, policies=[PLATFORM]), seed=seed
-        )
-        without = MSMEModel(small(n=300, firms={"digital_share_messaging": 0.4}), seed=seed)
-        with_platform.run(6)
-        without.run(6)
+        with_platform = month_one(seed, firms={"digital_share_messaging": 0.4}, policies=[PLATFORM])
+        without = month_one(seed, firms={"digital_share_messaging": 0.4})
         listed = with_platform.shared.platform["members"]
-        s = with_platform.state
+        a, b = with_platform.state, without.state
+        n = len(listed)
+        digital = (a.level[:n] >= 1) & a.alive[:n]
+        members, others = digital & listed, digital & ~listed
         assert with_platform.shared.platform_members > 0
-        assert (s.platform_demand[: len(listed)][~listed] == 0).all()
-        n = min(s.n, without.state.n)
-        digital = (s.level[:n] >= 1) & s.alive[:n]
-        assert s.online_demand[:n][digital].mean() > without.state.online_demand[:n][digital].mean()
+        assert a.online_demand[:n][members].sum() > b.online_demand[:n][members].sum()
+        assert a.online_demand[:n][others].sum() < b.online_demand[:n][others].sum()
+        for model in (with_platform, without):
+            flows = model.shared.flows
+            spending = flows["household_spending_idr"] + flows["outside_spending_idr"]
+            assert model.state.demand.sum() <= spending * (1 + 1e-9)

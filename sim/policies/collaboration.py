@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.declarations import SharedField
-from sim.params import ASSUMPTION, SIDOARJO
+from sim.params import ASSUMPTION
 from sim.policies.base import COVID, TUMANG, Policy, policy_rows, register, target_mask
 
 F = policy_rows(
@@ -67,33 +67,17 @@ R = policy_rows(
         "running cost per member and month",
         {"ge": 0.0},
     ),
-    (
-        "reach_idr",
-        3.0e6,
-        "Rp/month",
-        SIDOARJO + ": a regional digital collaboration platform",
-        "spending one member alone attracts",
-        {"ge": 0.0},
-    ),
-    (
-        "crowding",
-        0.5,
-        "0-1",
-        SIDOARJO + ": crowding on platforms",
-        "platform spending grows as members^(1 − crowding)",
-        {"ge": 0.0, "le": 1.0},
-    ),
 )
 
 
 @register("regional_platform")
 @dataclass(kw_only=True)
 class RegionalPlatform(Policy):
-    """A regional joint-marketing platform for targeted digital firms (joint_marketing rule)."""
+    """A regional joint-marketing platform (Sidoarjo study, seeds/001): its members who sell
+    online reach buyers in every village and outside, like marketplace sellers (see the market
+    rule). It brings no new money: members win spending from other sellers."""
 
     unit_cost_idr: float = R.unit_cost_idr
-    reach_idr: float = R.reach_idr
-    crowding: float = R.crowding
 
     def treat(self, model, draws):
         s = model.state
@@ -102,11 +86,7 @@ class RegionalPlatform(Policy):
         )
         members = np.zeros(s.n, dtype=bool)
         members[rows] = True
-        model.shared.platform = {
-            "reach_idr": self.reach_idr,
-            "crowding": self.crowding,
-            "members": members,
-        }
+        model.shared.platform = {"members": members}
         self.spend(model, len(rows) * self.unit_cost_idr, len(rows))
 
     def apply(self, model, rng):

@@ -4,12 +4,13 @@ Assumption (Sidoarjo study, seeds/001: joint promotion — a customer drawn by o
 another's in the same group — at low marketing cost; crowding makes it hard to stand out; a
 regional digital collaboration platform; COVID study, seeds/000: a joint marketing and delivery
 platform among culinary firms). Digital group members open enough to cooperate (openness ≥
-``min_openness``) promote jointly, each paying ``promo_cost_idr`` a month. A group's outside
-spending grows by ``boost`` × (share of its sellers who promote jointly); ``spillover`` of each
-promoter's group orders is pooled and shared equally among the group's promoters (see
-``sim.rules.market.share_within_groups``). Crowding stays in the market rule: more sellers in a
-group, less each. A regional platform, when a policy creates one (``model.shared.platform``), draws
-``reach_idr`` × members^(1 − crowding) a month, shared among its digital members by customer base.
+``min_openness``) promote jointly, each paying ``promo_cost_idr`` a month. A group's sellers
+weigh more with online buyers by ``boost`` × (share of its sellers who promote jointly): joint
+promotion wins buyers from other sellers, it brings no new money; ``spillover`` of each
+promoter's online orders is pooled and shared equally among the group's promoters (see
+``sim.rules.market.share_within_groups``). Crowding stays in the market rule: more sellers share
+the same buyers. A regional platform, when a policy runs one (``model.shared.platform``), lets its
+members reach buyers across the regency and outside (the market rule); this rule counts them.
 """
 
 from __future__ import annotations
@@ -35,9 +36,6 @@ M = mechanism(
             "-",
             "takes part in joint promotion this month",
             on_close=False,
-        ),
-        Column(
-            "platform_demand", "float64", 0.0, "Rp/month", "demand from the regional platform", 0
         ),
     ),
     shared=(
@@ -96,7 +94,7 @@ def group_promotion(
     boost=P.boost,
     spillover=P.spillover,
 ):
-    """Set who promotes jointly, the groups' boost and spillover, and platform demand."""
+    """Set who promotes jointly, the groups' boost and spillover; count platform sellers."""
     s, groups = model.state, model.net.groups
     sellers = s.alive & (s.level >= 1) & has_signal(s, model.villages)
     promoters = sellers & (s.openness >= min_openness) & (np.diff(groups.indptr) > 0)
@@ -107,32 +105,18 @@ def group_promotion(
     share = np.divide(n_promoters, n_sellers, out=np.zeros_like(n_sellers), where=n_sellers > 0)
     model.shared.group_boost = 1 + boost * share
     model.shared.joint_spillover = spillover
-    s.platform_demand = platform_demand(model, sellers)
+    model.shared.platform_members = count_platform_sellers(model, sellers)
 
 
-def platform_demand(model, sellers: np.ndarray) -> np.ndarray:
-    """Demand from the regional platform (zero when no policy runs one).
-
-    ``model.shared.platform`` (set by the ``regional_platform`` policy) is a mapping with
-    ``reach_idr``
-    (Rp/month one member alone attracts), ``crowding`` (0-1) and ``members`` (bool per firm row;
-    rows beyond its length are not members). Members who sell online (level ≥ 1, with signal)
-    share reach × members^(1 − crowding) in proportion to their customer base.
-    """
+def count_platform_sellers(model, sellers: np.ndarray) -> int:
+    """How many firms sell on the regional platform this month: listed members (rows listed by
+    the ``regional_platform`` policy in ``model.shared.platform["members"]``; later rows are not
+    members) who sell online (level ≥ 1, with signal). The market gives them their reach."""
     platform = model.shared.platform
-    s = model.state
-    model.shared.platform_members = 0
     if not platform:
-        return np.zeros(s.n)
-    listed = np.asarray(platform["members"], dtype=bool)[: s.n]
-    members = sellers.copy()
-    members[len(listed) :] = False
-    members[: len(listed)] &= listed
-    n = int(members.sum())
-    model.shared.platform_members = n
-    pool = platform["reach_idr"] * n ** (1 - platform["crowding"])
-    weight = s.customers * members
-    return pool * weight / max(weight.sum(), 1e-12)
+        return 0
+    listed = np.asarray(platform["members"], dtype=bool)[: model.state.n]
+    return int((sellers[: len(listed)] & listed).sum())
 
 
 @M.outcome(
