@@ -21,10 +21,13 @@ from typing import Any
 import numpy as np
 from pydantic import Field, ValidationError, field_validator
 
+from sim.declarations import Column
 from sim.domain import SECTORS
 from sim.errors import ConfigError
 from sim.interventions import POLICIES
+from sim.outcomes import HIGHER
 from sim.params import ASSUMPTION, register_rows
+from sim.rules.common import mean_where
 from sim.settings import Section, pydantic_error
 
 TUMANG = "Tumang study (seeds/004)"
@@ -134,6 +137,7 @@ class Policy:
     budget_idr: float = COMMON.budget_idr
     target: dict | None = None
     spent_idr: float = field(default=0.0, init=False)
+    chosen: np.ndarray | None = field(default=None, init=False)
 
     name = "policy"
     #: Declarations (see ``sim.declarations``): firm columns and shared model fields the policy
@@ -166,7 +170,10 @@ class Policy:
         draws = rng.random(model.state.n)  # fixed count: the stream never shifts
         if not self.active(model):
             return
+        self.chosen = None
         self.treat(model, draws)
+        if self.chosen is not None:  # the firms this policy reached (see ``choose``)
+            model.state[treated_column(self.name)][self.chosen] = True
 
     def treat(self, model, draws: np.ndarray) -> None:
         raise NotImplementedError
@@ -183,7 +190,8 @@ class Policy:
         rows = rows[np.argsort(draws[rows], kind="stable")]
         affordable = int(self.remaining // unit_cost) if unit_cost > 0 else len(rows)
         limit = min(affordable, per_month if per_month is not None else len(rows))
-        return rows[: max(limit, 0)]
+        self.chosen = rows[: max(limit, 0)]
+        return self.chosen
 
     def spend(self, model, amount: float, firms: int) -> None:
         """Record spending (never beyond the budget: callers size their choice to it)."""
@@ -202,11 +210,41 @@ class Policy:
         )
 
 
+def treated_column(name: str) -> str:
+    """The firm column that marks the firms policy ``name`` has reached."""
+    return f"treated_{name}"
+
+
 def register(name: str):
-    """Register a policy class under ``name`` (its unit of declarations is built then)."""
+    """Register a policy class under ``name`` (its unit of declarations is built then).
+
+    Every policy gets a column marking the firms it reached and two outcomes — the mean revenue
+    of the living firms it reached and of the others — so that a comparison shows who gains and
+    who loses (displacement)."""
 
     def add(cls):
         cls.name = name
-        return POLICIES.register(name, cls)
+        column = Column(treated_column(name), "bool", False, "-", f"reached by {name}")
+        cls.columns = (*getattr(cls, "columns", ()), column)
+        POLICIES.register(name, cls)
+        for group, label in ((True, "reached by"), (False, "not reached by")):
+            cls.unit.outcome(
+                f"{name}_{'treated' if group else 'untreated'}_mean_revenue_idr",
+                label=f"Mean revenue of firms {label} {name.replace('_', ' ')}",
+                unit="Rp/month",
+                kind="idr",
+                better=HIGHER,
+                aggregation=f"mean over living firms {label} the policy",
+            )(_group_revenue(column.name, group))
+        return cls
 
     return add
+
+
+def _group_revenue(column: str, treated: bool):
+    def mean_revenue(model):
+        s = model.state
+        reached = s[column] if treated else ~s[column]
+        return mean_where(s.revenue, s.alive & reached)
+
+    return mean_revenue

@@ -32,12 +32,16 @@ from sim.domain import SECTORS
 from sim.outcomes import HIGHER, LOWER, NEITHER
 from sim.params import ASSUMPTION, SIDOARJO
 from sim.population import has_signal
-from sim.rules import SharedField, mechanism, rule_table, variant
-from sim.rules.common import first_group, starting_local_sales
+from sim.rules import Column, SharedField, mechanism, rule_table, variant
+from sim.rules.common import first_group, mean_where, starting_local_sales
 
 M = mechanism(
     "market",
     after="households",
+    columns=tuple(
+        Column(f"revenue_{k}", "float64", 0.0, "Rp/month", f"revenue {k} month(s) ago", 0)
+        for k in (1, 2, 3)
+    ),
     shared=(
         SharedField("outside_pool", None, "Rp/month", "outside buyers' spending per sector"),
         SharedField(
@@ -282,6 +286,7 @@ def attractiveness_market(
     s.demand = local + extra + outside_offline + online
     s.online_demand = online
     s.sales = np.minimum(s.demand / s.price, s.capacity) * s.alive
+    s.revenue_3, s.revenue_2, s.revenue_1 = s.revenue_2, s.revenue_1, s.revenue
     s.revenue = s.sales * s.price
     unserved = np.maximum(s.demand - s.revenue, 0.0)
     served_share = np.divide(s.revenue, s.demand, out=np.zeros(s.n), where=s.demand > 0)
@@ -348,3 +353,20 @@ for _name, _label, _better in (
         better=_better,
         aggregation="sum this month",
     )(_flow(_name))
+
+
+@M.outcome(
+    "revenue_loss_share",
+    label="Firms that lost revenue",
+    unit="%",
+    kind="share",
+    better=LOWER,
+    aggregation="share of living firms with three months of history",
+)
+def revenue_loss_share(m):
+    """Share of living firms whose revenue this month is at least 10% below their own mean of
+    the three months before (firms younger than that are left out)."""
+    s = m.state
+    before = (s.revenue_1 + s.revenue_2 + s.revenue_3) / 3
+    known = s.alive & (s.age_months > 3)
+    return mean_where(s.revenue < 0.9 * before, known)
