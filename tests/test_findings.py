@@ -33,6 +33,15 @@ def test_paired_finding_within_its_tolerance(finding):
         assert better.mean() > 0, better
 
 
+def test_the_table_is_the_source_of_the_validation_page():
+    """Every validated finding is a row of docs/validation.md, in table order, ids unique."""
+    assert len(BY_ID) == len(FINDINGS)
+    text = (SCENARIOS.parent / "docs" / "validation.md").read_text(encoding="utf-8")
+    rows = [line.split(" | ")[0].removeprefix("| ") for line in text.splitlines()]
+    validated = [f.title for f in FINDINGS if f.validated]
+    assert [r for r in rows if r in validated] == validated
+
+
 def paired(name: str, a: list[str], b: list[str], key: str, common: list[str]) -> np.ndarray:
     return np.array(
         [
