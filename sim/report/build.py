@@ -86,7 +86,9 @@ def ranking_table(inp: Inputs) -> dict:
             ci = _interval(o, r.ci_low, r.ci_high)
             better = _share(r.share_better)
             flag = {"flag": bool(r.ci_overlaps_zero)}
-            per_bn = f"{r.per_bn:,.2f} {unit}" if np.isfinite(r.per_bn) else "no extra spend"
+            per_bn = "no extra spend"
+            if np.isfinite(r.per_bn):
+                per_bn = f"{r.per_bn:,.2f} {unit}".rstrip()
         spend = an.rupiah(r.spend_idr) if np.isfinite(r.spend_idr) else "n/a"
         cells = [_num(r.rank), {"arm": r.arm, "role": ""}, _num(an.fmt_value(o, r.mean)),
                  _num(diff), _num(ci), _num(better), flag, _num(spend), _num(per_bn)]  # fmt: skip
