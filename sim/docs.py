@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from sim.config import Scenario
+from sim.fileio import write_atomic
 from sim.params import TABLE
 
 START, END = "<!-- parameter-table:start -->", "<!-- parameter-table:end -->"
@@ -257,10 +258,9 @@ def odd_with_table(odd_text: str, rules_md: str | None = None) -> str:
 
 
 def write_docs(docs: Path) -> list[Path]:
-    from sim.runner.single import atomic_write_text
-
+    """Rewrite the generated parts of ``docs/`` (each file atomically)."""
     odd = docs / "ODD.md"
-    atomic_write_text(odd, odd_with_table(odd.read_text(encoding="utf-8")))
-    atomic_write_text(docs / "scenarios.md", scenarios_reference())
-    atomic_write_text(docs / "policies.md", policies_reference())
+    write_atomic(odd, odd_with_table(odd.read_text(encoding="utf-8")))
+    write_atomic(docs / "scenarios.md", scenarios_reference())
+    write_atomic(docs / "policies.md", policies_reference())
     return [odd, docs / "scenarios.md", docs / "policies.md"]

@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from sim.analysis import LEVELS, outcome
+from sim.analysis import LEVELS, Catalogue, outcome
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black first for the reference arm.
 OKABE_ITO = (
@@ -59,13 +59,14 @@ def _rupiah_tick(x, _pos=None) -> str:
     return f"{x:,.0f}"
 
 
-def format_axis(axis, name: str, *, diff: bool = False) -> str:
+def format_axis(axis, name: str, catalogue: Catalogue | None = None, *, diff: bool = False) -> str:
     """Tick format for outcome ``name`` on ``axis`` (x or y); returns the unit label to show.
 
     Shares are shown in % (or percentage points for differences), rupiah with thousands
-    separators or M/bn, counts with thousands separators.
+    separators or M/bn, counts with thousands separators; the kind and unit are those declared in
+    ``catalogue`` (an undeclared outcome gets plain ticks and no unit).
     """
-    info = outcome(name)
+    info = outcome(name, catalogue)
     if info.kind == "share" and diff:
         axis.set_major_formatter(FuncFormatter(lambda x, _p: f"{100 * x:,.1f}"))
         return "percentage points"
@@ -92,7 +93,9 @@ def _grid(n: int, ncols: int = 2):
     return ncols, int(np.ceil(n / ncols))
 
 
-def trajectories(band_table: pd.DataFrame, metrics, colors, *, title=None, ncols=2) -> Figure:
+def trajectories(
+    band_table: pd.DataFrame, metrics, colors, catalogue=None, *, title=None, ncols=2
+) -> Figure:
     """Median (line) and 5-95% band (shade) over replications, per arm, one panel per metric.
 
     ``band_table`` is the output of :func:`sim.analysis.bands` / ``monthly_bands``.
@@ -108,8 +111,8 @@ def trajectories(band_table: pd.DataFrame, metrics, colors, *, title=None, ncols
             d = sub[sub["arm"] == arm]
             ax.fill_between(d["month"], d["low"], d["high"], color=colors[arm], alpha=0.15, lw=0)
             ax.plot(d["month"], d["median"], color=colors[arm], lw=1.8)
-        unit = format_axis(ax.yaxis, metric)
-        ax.set_title(outcome(metric).label, fontsize=10)
+        unit = format_axis(ax.yaxis, metric, catalogue)
+        ax.set_title(outcome(metric, catalogue).label, fontsize=10)
         ax.set_xlabel("month")
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)
@@ -118,15 +121,16 @@ def trajectories(band_table: pd.DataFrame, metrics, colors, *, title=None, ncols
     return fig
 
 
-def adoption_curves(band_table: pd.DataFrame, colors) -> Figure:
+def adoption_curves(band_table: pd.DataFrame, colors, catalogue=None) -> Figure:
     """Share of living firms at each digital level over time, per arm (median and 5-95% band)."""
-    fig = trajectories(band_table, LEVELS, colors, title="Digital adoption by level", ncols=3)
+    title = "Digital adoption by level"
+    fig = trajectories(band_table, LEVELS, colors, catalogue, title=title, ncols=3)
     for ax in fig.axes:
         ax.set_ylim(0, 1)
     return fig
 
 
-def forest(effects: pd.DataFrame, outcomes, colors) -> Figure:
+def forest(effects: pd.DataFrame, outcomes, colors, catalogue=None) -> Figure:
     """Paired effect of each arm over the reference with its 95% CI (thick) and the unpaired
     Welch interval (thin, grey), one panel per outcome."""
     outcomes = [o for o in outcomes if o in set(effects["outcome"])]
@@ -144,8 +148,8 @@ def forest(effects: pd.DataFrame, outcomes, colors) -> Figure:
         ax.axvline(0, color="0.3", lw=0.8, ls="--")
         ax.set_yticks(y, arms)
         ax.set_ylim(-0.7, len(arms) - 0.3)
-        unit = format_axis(ax.xaxis, name, diff=True)
-        info = outcome(name)
+        unit = format_axis(ax.xaxis, name, catalogue, diff=True)
+        info = outcome(name, catalogue)
         better = {1: "\n(higher is better)", -1: "\n(lower is better)"}.get(info.direction, "")
         ax.set_title(info.label + better, fontsize=9)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
@@ -218,8 +222,9 @@ def distributions(firms: pd.DataFrame, colors) -> Figure:
     return fig
 
 
-def sensitivity_bars(table: pd.DataFrame, outcome_name: str) -> Figure:
+def sensitivity_bars(table: pd.DataFrame, outcome_name: str, catalogue=None) -> Figure:
     """Morris mu* (bars) and sigma (markers), or Sobol S1 and ST with their CIs."""
+    label = outcome(outcome_name, catalogue).label
     fig = _figure(6.4, 0.45 * len(table) + 1.6)
     ax = fig.add_subplot(1, 1, 1)
     y = np.arange(len(table))[::-1]
@@ -227,14 +232,14 @@ def sensitivity_bars(table: pd.DataFrame, outcome_name: str) -> Figure:
         ax.barh(y, table["mu_star"], xerr=table["mu_star_conf"], color=OKABE_ITO[4], height=0.6,
                 label="mu* (overall influence)")  # fmt: skip
         ax.plot(table["sigma"], y, "D", color=OKABE_ITO[5], label="sigma (interactions)")
-        ax.set_xlabel(f"elementary effect on {outcome(outcome_name).label}")
+        ax.set_xlabel(f"elementary effect on {label}")
         ax.set_title("Morris screening", fontsize=10)
     else:
         ax.barh(y + 0.18, table["S1"], 0.35, xerr=table["S1_conf"], color=OKABE_ITO[4],
                 label="S1 (first order)")  # fmt: skip
         ax.barh(y - 0.18, table["ST"], 0.35, xerr=table["ST_conf"], color=OKABE_ITO[1],
                 label="ST (total)")  # fmt: skip
-        ax.set_xlabel(f"share of the variance of {outcome(outcome_name).label}")
+        ax.set_xlabel(f"share of the variance of {label}")
         ax.set_title("Sobol indices (95% CI)", fontsize=10)
     ax.set_yticks(y, table["parameter"])
     ax.grid(axis="x", alpha=0.3)
@@ -243,7 +248,9 @@ def sensitivity_bars(table: pd.DataFrame, outcome_name: str) -> Figure:
     return fig
 
 
-def sweep_lines(surface: pd.DataFrame, param: str, outcome_name: str, colors) -> Figure:
+def sweep_lines(
+    surface: pd.DataFrame, param: str, outcome_name: str, colors, catalogue=None
+) -> Figure:
     """Mean outcome (with 95% CI) against one swept parameter, one line per arm."""
     fig = _figure(6.4, 4.0)
     ax = fig.add_subplot(1, 1, 1)
@@ -252,10 +259,10 @@ def sweep_lines(surface: pd.DataFrame, param: str, outcome_name: str, colors) ->
         d = surface[surface["arm"] == arm].groupby(param)[["mean", "ci_low", "ci_high"]].mean()
         ax.fill_between(d.index, d["ci_low"], d["ci_high"], color=colors[arm], alpha=0.15, lw=0)
         ax.plot(d.index, d["mean"], "o-", color=colors[arm], lw=1.8, ms=4)
-    unit = format_axis(ax.yaxis, outcome_name)
+    unit = format_axis(ax.yaxis, outcome_name, catalogue)
     ax.set_xlabel(param)
     ax.set_ylabel(unit)
-    ax.set_title(f"{outcome(outcome_name).label} across {param}", fontsize=10)
+    ax.set_title(f"{outcome(outcome_name, catalogue).label} across {param}", fontsize=10)
     ax.grid(alpha=0.3)
     _legend(fig, colors, arms)
     return fig

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from sim.outcomes import Outcome, to_json
+
 BASE = {
     "firms_alive": 1500.0,
     "survival_rate": 0.70,
@@ -25,6 +27,29 @@ BASE = {
     "poor_owner_mean_income_idr": 1.5e6,
     "gini_income": 0.40,
 }
+#: The declarations ``outcomes.json`` carries for the fixture's columns (as the runner writes
+#: them from the mechanisms'). ``UNDECLARED`` is a column left out of it on purpose.
+CATALOGUE = {
+    o.name: o
+    for o in (
+        Outcome("survival_rate", "Survival of initial firms", "%", "share", 1, "share"),
+        Outcome("firms_alive", "Firms alive", "firms", "count", 1, "count"),
+        Outcome("digital_share", "Digital adoption (messaging or more)", "%", "share", 1, "share"),
+        Outcome("marketplace_share", "On social media or marketplaces", "%", "share", 1, "share"),
+        Outcome("mean_literacy", "Mean digital literacy", "0-1", "index", 1, "mean"),
+        Outcome("mean_revenue_idr", "Mean revenue", "Rp/month", "idr", 1, "mean"),
+        Outcome("mean_profit_idr", "Mean profit", "Rp/month", "idr", 1, "mean"),
+        Outcome("poor_owner_mean_income_idr", "Poor owners' income", "Rp/month", "idr", 1, "mean"),
+        Outcome("gini_income", "Income inequality (Gini)", "0-1", "index", -1, "gini"),
+        Outcome("mean_skilled_age", "Mean age of skilled workers", "years", "years", 0, "mean"),
+        Outcome("policy_spend_idr", "Policy spending (cumulative)", "Rp", "idr", 0, "cumulative"),
+        Outcome("share_level_0", "Offline (level 0)", "%", "share", 0, "share"),
+        Outcome("share_level_1", "Messaging apps (level 1)", "%", "share", 0, "share"),
+        Outcome("share_level_2", "Social media or marketplace (level 2)", "%", "share", 0, "share"),
+    )
+}
+UNDECLARED = "mystery_index"
+
 #: Standard deviation of the shared (per-replication) and idiosyncratic (per-run) terms.
 SD = {k: (0.02 * abs(v), 0.005 * abs(v)) for k, v in BASE.items()}
 
@@ -70,7 +95,11 @@ def summary_frame(
             if spend.get(arm, 0.0) == 0:
                 row["policy_spend_idr"] = 0.0
             rows.append(row)
-    return pd.DataFrame(rows)
+    extra = np.random.default_rng(seed + 2)  # separate stream: the outcomes above stay as they were
+    frame = pd.DataFrame(rows)
+    frame["mean_skilled_age"] = 41.2 + extra.normal(0, 0.5, len(frame))
+    frame[UNDECLARED] = 0.4 + extra.normal(0, 0.01, len(frame))
+    return frame
 
 
 def experiment_dict(arms, replications: int, seed: int = 7) -> dict:
@@ -103,13 +132,15 @@ def write_results(
     replications: int = 12,
     months: int = 24,
     firms: bool = True,
+    catalogue: bool = True,
     failed=(),
     missing=(),
     seed: int = 7,
 ) -> Path:
     """Write ``experiment.yaml``, ``runs.parquet``, ``runs/*.parquet`` and (optionally)
-    ``firms/*.parquet`` into ``directory``. ``failed`` lists (arm, replication) whose run is
-    marked failed; ``missing`` lists (arm, replication) with no row at all."""
+    ``firms/*.parquet`` into ``directory``, and ``outcomes.json`` unless ``catalogue`` is false
+    (results written before outcome catalogues existed). ``failed`` lists (arm, replication)
+    whose run is marked failed; ``missing`` lists (arm, replication) with no row at all."""
     arms = DEFAULT_ARMS if arms is None else arms
     directory = Path(directory)
     (directory / "runs").mkdir(parents=True, exist_ok=True)
@@ -153,4 +184,6 @@ def write_results(
     runs.to_parquet(directory / "runs.parquet", index=False)
     exp = experiment_dict(list(arms), replications, seed)
     (directory / "experiment.yaml").write_text(yaml.safe_dump(exp, sort_keys=False))
+    if catalogue:
+        (directory / "outcomes.json").write_text(to_json(CATALOGUE), encoding="utf-8")
     return directory

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from results_fixture import summary_frame, write_results
+from results_fixture import CATALOGUE, UNDECLARED, summary_frame, write_results
 from scipy import stats
 
 from sim import analysis as an
@@ -34,7 +34,7 @@ DELTA = [0.01, 0.03, 0.02, 0.04, 0.00]
 def test_paired_difference_mean_and_t_interval_match_scipy():
     arm = [b + d for b, d in zip(BASE, DELTA)]
     runs = runs_table({"baseline": BASE, "a": arm})
-    e = an.paired_effects(runs, ["survival_rate"]).iloc[0]
+    e = an.paired_effects(runs, ["survival_rate"], catalogue=CATALOGUE).iloc[0]
     d = np.array(arm) - np.array(BASE)
     ci = stats.ttest_1samp(d, 0).confidence_interval(0.95)
     welch = stats.ttest_ind(arm, BASE, equal_var=False).confidence_interval(0.95)
@@ -49,10 +49,14 @@ def test_paired_difference_mean_and_t_interval_match_scipy():
 
 def test_lower_is_better_outcome_counts_decreases_as_better():
     gini = {"baseline": [0.40, 0.41, 0.42, 0.43], "a": [0.39, 0.40, 0.43, 0.42]}
-    e = an.paired_effects(runs_table(gini, "gini_income"), ["gini_income"]).iloc[0]
+    runs = runs_table(gini, "gini_income")
+    e = an.paired_effects(runs, ["gini_income"], catalogue=CATALOGUE).iloc[0]
     assert e["diff"] == pytest.approx(-0.005)
     assert e["share_better"] == pytest.approx(0.75)
-    assert e["direction"] == -1
+    assert e["direction"] == -1 and e["label"] == "Income inequality (Gini)"
+    # Without a declaration there is no better direction and the label is the column's name.
+    e = an.paired_effects(runs, ["gini_income"]).iloc[0]
+    assert e["direction"] == 0 and np.isnan(e["share_better"]) and e["label"] == "gini_income"
 
 
 def test_missing_and_failed_replications_are_dropped_from_the_pair():
@@ -150,7 +154,7 @@ def test_ranking_orders_arms_best_first_and_keeps_the_reference():
 
 def test_ranking_of_a_lower_is_better_outcome_puts_the_lowest_first():
     gini = {"baseline": [0.40, 0.41, 0.42], "up": [0.43, 0.44, 0.45], "down": [0.37, 0.38, 0.40]}
-    table = an.rank_arms(runs_table(gini, "gini_income"), "gini_income")
+    table = an.rank_arms(runs_table(gini, "gini_income"), "gini_income", catalogue=CATALOGUE)
     assert list(table["arm"]) == ["down", "baseline", "up"]
 
 
@@ -238,24 +242,49 @@ def test_read_firms_limits_runs_per_arm(tmp_path):
     assert an.read_firms(tmp_path / "x", an.read_runs(tmp_path)) is None
 
 
-def test_outcome_columns_and_generic_outcomes():
+def test_outcome_columns_and_the_catalogue():
     runs = summary_frame(replications=2).assign(
         **{"mean_trust": 0.5, "pooling_cost_idr": 1.0, "firms.count": 100, "months": 12}
     )
     cols = an.outcome_columns(runs)
     assert "mean_trust" in cols and "pooling_cost_idr" in cols
     assert not {"policy_spend_idr", "firms.count", "replication", "seed", "months"} & set(cols)
-    assert an.outcome("pooling_cost_idr").direction == -1
-    assert an.outcome("pooling_cost_idr").kind == "idr"
-    assert an.outcome("new_thing_share").kind == "share"
-    assert [o.name for o in an.main_outcomes(["gini_income", "survival_rate"])] == [
-        "survival_rate",
-        "gini_income",
-    ]
+    # Nothing is guessed from a name: an undeclared column keeps its name, no unit, no direction.
+    for name in ("pooling_cost_idr", "new_thing_share"):
+        o = an.outcome(name, CATALOGUE)
+        assert (o.label, o.unit, o.direction, o.kind) == (name, "", 0, "ratio")
+    assert an.outcome("gini_income", CATALOGUE) == CATALOGUE["gini_income"]
+    names = [o.name for o in an.main_outcomes(CATALOGUE, ["gini_income", "survival_rate"])]
+    assert names == ["survival_rate", "gini_income"]
+
+
+def test_catalogue_is_read_from_the_results_and_may_be_absent_or_broken(tmp_path):
+    write_results(tmp_path / "new", replications=2, months=2, firms=False)
+    assert an.read_outcomes(tmp_path / "new") == CATALOGUE
+    write_results(tmp_path / "old", replications=2, months=2, firms=False, catalogue=False)
+    assert an.read_outcomes(tmp_path / "old") == {}
+    (tmp_path / "new" / "outcomes.json").write_text('[{"name": "x", "lab')
+    with pytest.raises(an.ResultsError, match="outcomes.json: cannot read"):
+        an.read_outcomes(tmp_path / "new")
+
+
+def test_years_are_shown_in_years_and_undeclared_columns_under_their_name(tmp_path):
+    write_results(tmp_path, replications=4, months=2, firms=False)
+    catalogue = an.read_outcomes(tmp_path)
+    effects = an.paired_effects(
+        an.read_runs(tmp_path), ["mean_skilled_age", UNDECLARED], catalogue=catalogue
+    )
+    labels = dict(zip(effects["outcome"], effects["label"]))
+    assert labels == {"mean_skilled_age": "Mean age of skilled workers", UNDECLARED: UNDECLARED}
+    age, unknown = an.outcome("mean_skilled_age", catalogue), an.outcome(UNDECLARED, catalogue)
+    assert an.fmt_value(age, 41.23) == "41.2 years"  # not a 0-1 index
+    assert an.fmt_diff(age, 1.26) == "1.3 years" and an.fmt_number(age, -1.26) == "-1.3"
+    assert an.fmt_value(unknown, 0.41234) == "0.412"  # no % or Rp guessed from the name
+    assert an.fmt_value(unknown, 1234.5) == "1,234" and an.fmt_diff(unknown, 1.0321) == "1.03"
 
 
 def test_formatting_of_values_and_differences():
-    share, idr = an.outcome("survival_rate"), an.outcome("mean_revenue_idr")
+    share, idr = CATALOGUE["survival_rate"], CATALOGUE["mean_revenue_idr"]
     assert an.fmt_value(share, 0.7234) == "72.3%"
     assert an.fmt_diff(share, 0.021) == "2.1 percentage points"
     assert an.fmt_diff(share, -0.0004, short=True) == "0.0 pp"

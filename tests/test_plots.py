@@ -18,7 +18,7 @@ ARMS = ["baseline", "training", "data_subsidy", "no_cost_tweak"]
 def results(tmp_path_factory):
     directory = write_results(tmp_path_factory.mktemp("batch"), replications=6, months=8)
     runs = an.read_runs(directory)
-    return directory, runs
+    return directory, runs, an.read_outcomes(directory)
 
 
 def line_colors(ax) -> set[str]:
@@ -35,10 +35,10 @@ def test_arm_colors_are_okabe_ito_stable_and_reference_black():
 
 
 def test_trajectories_use_the_arm_colours_and_units(results):
-    directory, runs = results
+    directory, runs, catalogue = results
     band = an.monthly_bands(directory, runs, ["survival_rate", "mean_revenue_idr"])
     colors = plots.arm_colors(ARMS)
-    fig = plots.trajectories(band, ["survival_rate", "mean_revenue_idr"], colors)
+    fig = plots.trajectories(band, ["survival_rate", "mean_revenue_idr"], colors, catalogue)
     survival, revenue = fig.axes
     assert line_colors(survival) == {c.lower() for c in colors.values()}
     assert survival.get_title() == "Survival of initial firms"
@@ -53,18 +53,20 @@ def test_trajectories_use_the_arm_colours_and_units(results):
 
 
 def test_adoption_curves_have_one_panel_per_level(results):
-    directory, runs = results
+    directory, runs, catalogue = results
     band = an.monthly_bands(directory, runs, list(an.LEVELS))
-    fig = plots.adoption_curves(band, plots.arm_colors(ARMS))
-    assert [ax.get_title() for ax in fig.axes] == [an.outcome(x).label for x in an.LEVELS]
+    fig = plots.adoption_curves(band, plots.arm_colors(ARMS), catalogue)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == [catalogue[x].label for x in an.LEVELS] and titles[0] == "Offline (level 0)"
     assert all(ax.get_ylim() == (0, 1) for ax in fig.axes)
 
 
 def test_forest_draws_each_arm_in_its_colour_with_a_zero_line(results):
-    _, runs = results
-    effects = an.paired_effects(runs, ["survival_rate", "gini_income"], arms=ARMS)
+    _, runs, catalogue = results
+    outcomes = ["survival_rate", "gini_income"]
+    effects = an.paired_effects(runs, outcomes, catalogue=catalogue, arms=ARMS)
     colors = plots.arm_colors(ARMS)
-    fig = plots.forest(effects, ["survival_rate", "gini_income"], colors)
+    fig = plots.forest(effects, outcomes, colors, catalogue)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ARMS[1:]
     dots = {mcolors.to_hex(line.get_color()) for line in ax.get_lines() if line.get_marker() == "o"}
@@ -74,7 +76,7 @@ def test_forest_draws_each_arm_in_its_colour_with_a_zero_line(results):
 
 
 def test_cost_effectiveness_labels_zero_spend_arms(results):
-    _, runs = results
+    _, runs, _ = results
     ce = an.cost_effectiveness(runs, arms=ARMS)
     fig = plots.cost_effectiveness(ce, plots.arm_colors(ARMS))
     texts = [t.get_text().strip() for ax in fig.axes for t in ax.texts]
@@ -83,7 +85,7 @@ def test_cost_effectiveness_labels_zero_spend_arms(results):
 
 
 def test_distributions_and_sensitivity_figures(results):
-    directory, runs = results
+    directory, runs, _ = results
     firms = an.read_firms(directory, runs)
     fig = plots.distributions(firms, plots.arm_colors(ARMS))
     income, size = fig.axes
@@ -99,3 +101,16 @@ def test_distributions_and_sensitivity_figures(results):
     fig = plots.sensitivity_bars(table, "survival_rate")
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["a", "b"]
     assert np.isclose(max(p.get_width() for p in fig.axes[0].patches), 2.0)
+
+
+def test_axes_take_units_from_the_catalogue_and_guess_nothing(results):
+    directory, runs, catalogue = results
+    colors = plots.arm_colors(ARMS)
+    surface = an.sweep_surface(runs.assign(**{"a.b": 1.0}), "mean_skilled_age", ["a.b"])
+    fig = plots.sweep_lines(surface, "a.b", "mean_skilled_age", colors, catalogue)
+    assert fig.axes[0].get_ylabel() == "years"
+    assert fig.axes[0].get_title() == "Mean age of skilled workers across a.b"
+    surface = an.sweep_surface(runs.assign(**{"a.b": 1.0}), "mystery_index", ["a.b"])
+    fig = plots.sweep_lines(surface, "a.b", "mystery_index", colors, catalogue)
+    assert fig.axes[0].get_ylabel() == ""  # undeclared: no unit
+    assert fig.axes[0].get_title() == "mystery_index across a.b"

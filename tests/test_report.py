@@ -177,3 +177,61 @@ def test_lower_is_better_main_outcome_and_no_spend_column(tmp_path):
     assert page.rows["ranking"][0] == "data_subsidy"  # the synthetic -0.01 Gini arm
     assert "data_subsidy lowered income inequality (Gini) by 0.0" in text
     assert "No policy spending was recorded" in text
+
+
+def truncate(path):
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+
+
+def first_run(directory, suffix):
+    return directory / "runs" / f"training-r000{suffix}"
+
+
+@pytest.mark.parametrize(
+    "damage, name",
+    [
+        (lambda d: truncate(d / "runs.parquet"), "runs.parquet"),
+        (
+            lambda d: (d / "experiment.yaml").write_text("arms: [{name: baseline, set: {"),
+            "experiment.yaml",
+        ),
+        (lambda d: (d / "experiment.yaml").write_bytes(b"\xff\xfe\x00name"), "experiment.yaml"),
+        (lambda d: truncate(first_run(d, ".parquet")), "runs/training-r000.parquet"),
+        (lambda d: truncate(first_run(d, ".json")), "runs/training-r000.json"),
+        (lambda d: truncate(d / "outcomes.json"), "outcomes.json"),
+    ],
+)
+def test_truncated_or_corrupt_results_files_give_one_line_naming_the_file(
+    tmp_path, capsys, damage, name
+):
+    directory = write_results(tmp_path / "batch", replications=3, months=4, firms=False)
+    for run_id in pd.read_parquet(directory / "runs.parquet")["run_id"]:
+        (directory / "runs" / f"{run_id}.json").write_text('{"status": "done"}\n')
+    assert report_command(directory) == 0  # intact: reported
+    (directory / "report.html").unlink()
+    capsys.readouterr()
+    damage(directory)
+    assert report_command(directory) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith(f"error: {directory / name}: ") and "Traceback" not in err
+    assert not (directory / "report.html").exists()
+
+
+def test_older_results_without_a_catalogue_still_report_under_column_names(tmp_path):
+    write_results(tmp_path, replications=3, months=4, firms=False, catalogue=False)
+    text = write_report(tmp_path).read_text(encoding="utf-8")
+    assert "<h2>Ranking on survival_rate</h2>" in text
+    assert "better in" not in text  # no declared direction, so no "better in x%" claim
+
+
+def test_a_declared_years_outcome_is_shown_in_years(tmp_path):
+    write_results(tmp_path, replications=4, months=4, firms=False)
+    exp = (tmp_path / "experiment.yaml").read_text()
+    (tmp_path / "experiment.yaml").write_text(
+        exp.replace("outcome: survival_rate", "outcome: mean_skilled_age")
+    )
+    text = write_report(tmp_path).read_text(encoding="utf-8")
+    assert "<h2>Ranking on mean age of skilled workers</h2>" in text
+    assert re.search(r"changed mean age of skilled workers by -?\d+\.\d years", text)
+    assert re.search(r'<td class="num">4\d\.\d years</td>', text)

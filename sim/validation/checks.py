@@ -1,8 +1,4 @@
-"""Model validation: Bass reduction, small-world networks, calibration to Indonesian facts.
-
-``msme-sim validate-model`` runs every check and writes ``docs/validation.md`` with figures; the
-tests call the same functions and assert the same numbers.
-"""
+"""Model checks: Bass reduction, small-world networks, calibration to Indonesian facts."""
 
 from __future__ import annotations
 
@@ -16,6 +12,9 @@ from scipy.sparse.csgraph import shortest_path
 from sim.config import scenario_from_dict
 from sim.model import MSMEModel
 from sim.network import small_world
+
+#: The repository (its ``scenarios/`` folder holds the scenario files the checks run).
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -169,9 +168,8 @@ def check_initial_state(seed: int = 1) -> list[Check]:
     """The baseline scenario's initial firms against the national facts of the parameter table."""
     from sim.config import load_scenario
 
-    root = Path(__file__).resolve().parents[1]
     model = MSMEModel(
-        load_scenario(root / "scenarios" / "baseline.yaml", ["firms.count=20000"]), seed=seed
+        load_scenario(ROOT / "scenarios" / "baseline.yaml", ["firms.count=20000"]), seed=seed
     )
     s = model.state
     micro = float((s.size_class == 0).mean())
@@ -237,10 +235,9 @@ def check_firm_sizes(seed: int = 1, months: int = 120) -> Check:
     """After ten years, the upper tail of revenue has a Zipf-like exponent in [1, 3]."""
     from sim.config import load_scenario
 
-    root = Path(__file__).resolve().parents[1]
     model = MSMEModel(
         load_scenario(
-            root / "scenarios" / "baseline.yaml", ["firms.count=10000", f"months={months}"]
+            ROOT / "scenarios" / "baseline.yaml", ["firms.count=10000", f"months={months}"]
         ),
         seed=seed,
     )
@@ -283,238 +280,3 @@ def check_covid_revenue_loss(seeds: int = 5, n: int = 1000) -> Check:
         0.8 <= share <= 0.9,
         {"share": share},
     )
-
-
-COLLABORATION = (
-    "knowledge_sharing",
-    "resource_sharing",
-    "joint_marketing",
-    "bulk_purchasing",
-    "partnering",
-    "governance",
-)
-"""The collaboration mechanisms switched off together to leave firms isolated."""
-
-# Each finding: (label, scenario, arm overrides, reference overrides, outcome, common overrides)
-FINDINGS = [
-    (
-        "1. COVID: collaboration raises survival under the shock",
-        "covid_collaboration.yaml",
-        [],
-        [f"rules.{m}.enabled=false" for m in COLLABORATION],
-        "survival_rate",
-        ["firms.count=300", "months=36", "policies=[]"],
-    ),
-    (
-        "2. Sidoarjo: WhatsApp groups raise poor owners' income",
-        "sidoarjo_whatsapp.yaml",
-        [],
-        ["networks.groups_per_firm=0"],
-        "poor_owner_mean_income_idr",
-        ["firms.count=300", "months=36", "policies=[]"],
-    ),
-    (
-        "2. Sidoarjo: pooling lowers input cost (raises margins)",
-        "sidoarjo_whatsapp.yaml",
-        [],
-        ["rules.bulk_purchasing.enabled=false"],
-        "mean_input_cost_ratio",
-        ["firms.count=300", "months=36", "policies=[]"],
-    ),
-    (
-        "3. Fashion: complementary beats random partnering",
-        "fashion_partner_selection.yaml",
-        [],
-        ["rules.partnering.use=random"],
-        "partnership_profit_total_idr",
-        ["firms.count=300", "months=18"],
-    ),
-    (
-        "3. Fashion: more contacts, more partners",
-        "fashion_partner_selection.yaml",
-        ["networks.cluster_degree=10"],
-        ["networks.cluster_degree=2"],
-        "partnerships_new_total",
-        ["firms.count=300", "months=18"],
-    ),
-    (
-        "4. Co-creation raises loyalty",
-        "cocreation.yaml",
-        [],
-        ["rules.co_creation.enabled=false"],
-        "mean_customer_loyalty",
-        ["firms.count=300", "months=24", "policies=[]"],
-    ),
-    (
-        "5. Tumang: facilitation raises trust",
-        "tumang_metal_cluster.yaml",
-        ["policies=[{use: cooperative_facilitation, budget_idr: 1.0e+9}]"],
-        ["policies=[]"],
-        "mean_trust",
-        ["firms.count=200", "months=60"],
-    ),
-    (
-        "5. Tumang: youth training keeps craft output up",
-        "tumang_metal_cluster.yaml",
-        ["policies=[{use: youth_skill_training, budget_idr: 1.0e+9, per_month: 1}]"],
-        ["policies=[]"],
-        "craft_output_idr",
-        ["firms.count=200"],
-    ),
-]
-
-
-def check_findings(seeds: int = 20) -> list[Check]:
-    """Each field-study finding as a paired effect (arm − reference, same seeds) with a 95%
-    t-interval; it passes when the interval lies on the expected side of zero."""
-    from scipy import stats
-
-    from sim.config import load_scenario
-
-    root = Path(__file__).resolve().parents[1] / "scenarios"
-    checks = []
-    for label, name, arm, reference, outcome, common in FINDINGS:
-        diffs = []
-        for seed in range(seeds):
-            values = []
-            for overrides in (arm, reference):
-                model = MSMEModel(load_scenario(root / name, common + overrides), seed=seed)
-                model.run()
-                values.append(model.summary()[outcome])
-            diffs.append(values[0] - values[1])
-        diffs = np.array(diffs)
-        sign = -1 if outcome == "mean_input_cost_ratio" else 1
-        half = stats.t.ppf(0.975, len(diffs) - 1) * diffs.std(ddof=1) / np.sqrt(len(diffs))
-        low, high = diffs.mean() - half, diffs.mean() + half
-        better = float((sign * diffs > 0).mean())
-        checks.append(
-            Check(
-                label,
-                f"{outcome} {'lower' if sign < 0 else 'higher'} (paired, {seeds} seeds)",
-                f"{diffs.mean():.4g} (95% CI {low:.4g} to {high:.4g}; better in {better:.0%})",
-                (sign * low > 0) if sign > 0 else (high < 0),
-                {"diff": diffs.mean(), "low": low, "high": high},
-            )
-        )
-    return checks
-
-
-# --- The report -----------------------------------------------------------------------------------
-
-
-def run_all(quick: bool = False) -> list[Check]:
-    """Every check (``quick``: smaller Bass and network runs, for smoke tests)."""
-    checks = [
-        check_bass(n=2000, seeds=5) if quick else check_bass(),
-        check_small_world(seeds=2) if quick else check_small_world(),
-    ]
-    checks += check_initial_state()
-    checks.append(check_firm_sizes(months=24 if quick else 120))
-    checks.append(check_covid_revenue_loss(seeds=2 if quick else 5))
-    checks += check_findings(seeds=3 if quick else 20)
-    return checks
-
-
-def _figures(checks: list[Check], img: Path) -> list[str]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    names = []
-    by_name = {c.name: c for c in checks}
-    bass = by_name.get("Bass reduction")
-    if bass is not None:
-        d = bass.details
-        months = np.arange(1, len(d["mean"]) + 1)
-        fig, ax = plt.subplots(figsize=(6.4, 3.6))
-        ax.plot(months, d["continuous"] * 100, color="#0072B2", label="Bass curve (continuous)")
-        ax.plot(months, d["discrete"] * 100, "--", color="#E69F00", label="Bass recursion")
-        ax.plot(
-            months,
-            d["mean"] * 100,
-            ":",
-            color="#000000",
-            lw=2,
-            label=f"msme-sim, mean of {d['seeds']} seeds",
-        )
-        ax.set(
-            xlabel="month",
-            ylabel="digital firms (%)",
-            title=f"Adoption with all gates open (N = {d['n']:,}, p = {d['p']}, q = {d['q']})",
-        )
-        ax.legend(frameon=False)
-        fig.tight_layout()
-        fig.savefig(img / "validation_bass.png", dpi=100)
-        plt.close(fig)
-        names.append("validation_bass.png")
-    world = by_name.get("Small-world weak ties")
-    if world is not None:
-        curve = np.array(world.details["curve"])
-        fig, ax = plt.subplots(figsize=(6.4, 3.6))
-        ax.semilogx(curve[:, 0], curve[:, 1], "o-", color="#0072B2", label="C(p) / C(0)")
-        ax.semilogx(curve[:, 0], curve[:, 2], "s-", color="#D55E00", label="L(p) / L(0)")
-        ax.set(
-            xlabel="rewiring probability p (share of ties that are weak)",
-            ylabel="ratio",
-            title=f"Weak ties: Watts–Strogatz check (N = {world.details['n']}, "
-            f"K = {world.details['k']})",
-        )
-        ax.legend(frameon=False)
-        fig.tight_layout()
-        fig.savefig(img / "validation_small_world.png", dpi=100)
-        plt.close(fig)
-        names.append("validation_small_world.png")
-    return names
-
-
-def write_markdown(checks: list[Check], docs: Path) -> Path:
-    """``docs/validation.md`` (and its figures in ``docs/img/``), written from scratch."""
-    from sim.runner.single import atomic_write_text
-
-    img = docs / "img"
-    img.mkdir(parents=True, exist_ok=True)
-    figures = _figures(checks, img)
-    rows = "\n".join(
-        f"| {c.name} | {c.target} | {c.value} | {'yes' if c.passed else '**no**'} |" for c in checks
-    )
-    notes = "\n".join(f"- {c.name}: {c.details['note']}" for c in checks if "note" in c.details)
-    pictures = "\n\n".join(f"![{name}](img/{name})" for name in figures)
-    text = f"""# Validation
-
-Generated by `msme-sim validate-model`; the tests (`tests/test_validation.py`) assert the same
-numbers. Do not edit by hand.
-
-| check | target | msme-sim | passed |
-|---|---|---|---|
-{rows}
-
-{notes}
-
-## How each check is made
-
-- **Bass reduction.** Literacy, connectivity and affordability gates open, imitation from the whole
-  population (`mixing: full`), only level 0 → 1, all other mechanisms off. The seed-mean share of
-  digital firms is compared month by month with the discrete Bass recursion
-  F(k+1) = F(k) + (1 − F(k))(1 − exp(−(p + q F(k)) Δt)) and with the continuous Bass curve
-  (Δt = 1/12 year).
-- **Small-world weak ties.** The tie construction of `sim/network.py` (a ring lattice over firms
-  ordered by village and sector, each tie rewired with probability p into a weak tie) on N = 1000,
-  K = 10: mean clustering C and mean shortest path L relative to the unrewired lattice.
-- **Initial state.** The baseline scenario at 20,000 firms against the national facts in the
-  parameter table (`msme-sim params`).
-- **COVID-like shock.** The default `demand_shock` on the baseline (1,000 firms, 5 seeds): the
-  share of firms whose revenue fell from the month before the shock to its first month.
-- **Findings.** Each field-study finding as a paired difference (same seeds with and without the
-  mechanism, policy or setting) over 20 seeds with a 95% t-interval; `tests/test_findings.py`
-  checks these and further findings with stated tolerances.
-- **Firm-size tail.** Hill estimator of the Pareto exponent of the top 5% of monthly revenue after
-  ten years of the baseline (10,000 firms). The model covers MSMEs only (no large firms), so its
-  tail is expected to be steeper than the economy-wide Zipf exponent ≈ 1; the documented range is
-  [1, 3].
-
-{pictures}
-"""
-    out = docs / "validation.md"
-    atomic_write_text(out, text)
-    return out

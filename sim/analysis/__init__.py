@@ -1,0 +1,79 @@
+"""Analysis of batch results: paired effects, cost-effectiveness, rankings, bands, sensitivity.
+
+Reads result files only (``experiment.yaml``, ``runs.parquet``, ``outcomes.json``,
+``runs/<id>.parquet``, ``firms/<id>.parquet``) and never imports the model. Functions take and
+return pandas DataFrames so a researcher can use them in a notebook as well as the report does.
+Every outcome's label, unit, kind and direction comes from the results' ``outcomes.json``
+(:func:`read_outcomes`); pass that catalogue to the functions that label or judge outcomes.
+
+Modules: :mod:`.reading` (files), :mod:`.catalogue` (outcome descriptions), :mod:`.formatting`
+(numbers for readers), :mod:`.stats` (intervals), :mod:`.effects` (paired effects),
+:mod:`.costs` (cost-effectiveness, ranking), :mod:`.series` (monthly bands),
+:mod:`.sensitivity` (sweeps, SALib).
+"""
+
+from sim.outcomes import Outcome
+
+from .catalogue import LEVELS, MAIN_OUTCOMES, Catalogue, main_outcomes, outcome, read_outcomes
+from .costs import COST_MEASURES, CostMeasure, cost_effectiveness, rank_arms
+from .effects import paired_effects, paired_values
+from .formatting import BILLION, fmt_diff, fmt_number, fmt_value, rupiah, significant
+from .reading import (
+    META_COLUMNS,
+    SPEND,
+    ResultsError,
+    arm_order,
+    check_records,
+    finished,
+    outcome_columns,
+    read_experiment,
+    read_firms,
+    read_runs,
+    sweep_columns,
+)
+from .sensitivity import design_outcome, problem_from_experiment, sensitivity, sweep_surface
+from .series import bands, monthly_bands
+from .stats import bootstrap_interval, ratio_interval, t_interval, welch_interval
+
+__all__ = [
+    "BILLION",
+    "COST_MEASURES",
+    "LEVELS",
+    "MAIN_OUTCOMES",
+    "META_COLUMNS",
+    "SPEND",
+    "Catalogue",
+    "CostMeasure",
+    "Outcome",
+    "ResultsError",
+    "arm_order",
+    "bands",
+    "bootstrap_interval",
+    "check_records",
+    "cost_effectiveness",
+    "design_outcome",
+    "finished",
+    "fmt_diff",
+    "fmt_number",
+    "fmt_value",
+    "main_outcomes",
+    "monthly_bands",
+    "outcome",
+    "outcome_columns",
+    "paired_effects",
+    "paired_values",
+    "problem_from_experiment",
+    "rank_arms",
+    "ratio_interval",
+    "read_experiment",
+    "read_firms",
+    "read_outcomes",
+    "read_runs",
+    "rupiah",
+    "sensitivity",
+    "significant",
+    "sweep_columns",
+    "sweep_surface",
+    "t_interval",
+    "welch_interval",
+]

@@ -1,0 +1,63 @@
+"""``msme-sim report DIR``: one self-contained HTML report of a batch experiment.
+
+Reads the results directory only (see :mod:`sim.analysis`), writes ``DIR/report.html``
+(inline CSS, figures embedded as base64 PNG, no scripts, no network) and ``DIR/effects.csv``,
+both atomically. :mod:`.inputs` computes what is shown, :mod:`.text` words it and :mod:`.build`
+renders the Jinja2 template ``templates/report.html.j2``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sim.analysis import ResultsError
+from sim.fileio import write_atomic
+
+from .build import render
+from .inputs import Inputs, ReportInputError, analyse, load_inputs
+from .text import cost_sentence, effect_sentence, headline
+
+__all__ = [
+    "Inputs",
+    "ReportInputError",
+    "analyse",
+    "cost_sentence",
+    "effect_sentence",
+    "headline",
+    "load_inputs",
+    "render",
+    "report_command",
+    "write_report",
+]
+
+
+def write_report(directory) -> Path:
+    """Analyse the batch in ``directory`` and write ``report.html`` and ``effects.csv`` there.
+
+    An unusable results directory (missing, truncated or corrupt files) is a
+    :class:`ReportInputError` naming the file; nothing is written then.
+    """
+    try:
+        inp = analyse(load_inputs(directory))
+    except ResultsError as exc:
+        raise ReportInputError(str(exc)) from None
+    page = render(inp)
+    path = inp.directory / "report.html"
+    try:
+        write_atomic(inp.directory / "effects.csv", inp.effects.to_csv(index=False))
+        write_atomic(path, page)
+    except OSError as exc:
+        raise ReportInputError(f"{exc.filename or path}: cannot write: {exc.strerror}") from None
+    return path
+
+
+def report_command(directory) -> int:
+    """CLI entry point: write the report, print its path; one-line error and 2 on bad input."""
+    try:
+        path = write_report(directory)
+    except ReportInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0

@@ -1,0 +1,184 @@
+"""The field studies' findings as one table, read by ``docs/validation.md`` and the tests.
+
+Each :class:`Finding` compares an arm with a reference (the same scenario file, shrunk by the
+``common`` overrides, run with the same seeds in both: common random numbers) on one outcome.
+Its tolerance is stated once, here: the tests (``tests/test_findings.py``) require the arm to be
+better in at least ``min_better`` of the paired seeds and, with ``mean_rule``, the mean paired
+difference to lie on the expected side; ``docs/validation.md`` reports the findings marked
+``validated`` with the rule that the 95% t-interval of the mean paired difference lies on the
+expected side. Nothing in the rules refers to these findings; they come out of the mechanisms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import load_scenario
+from sim.model import MSMEModel
+
+from .checks import ROOT, Check
+
+SCENARIOS = ROOT / "scenarios"
+
+COLLABORATION = (
+    "knowledge_sharing",
+    "resource_sharing",
+    "joint_marketing",
+    "bulk_purchasing",
+    "partnering",
+    "governance",
+)
+"""The collaboration mechanisms switched off together to leave firms isolated."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One field-study finding: ``arm`` against ``reference`` on ``outcome``.
+
+    The test statistic is the paired difference (arm − reference, same seed) of the end-of-run
+    summary value, or of the mean of the last ``last_months`` monthly values when given.
+    ``direction`` is +1 when the arm is expected higher, -1 when lower. ``min_better`` is the
+    least number of the ``seeds`` paired seeds in which the arm must be better (``None``: not
+    checked seed by seed).
+    """
+
+    id: str
+    title: str
+    scenario: str
+    arm: tuple[str, ...]
+    reference: tuple[str, ...]
+    common: tuple[str, ...]
+    outcome: str
+    direction: int = 1
+    min_better: int | None = None
+    mean_rule: bool = False
+    validated: bool = False
+    last_months: int | None = None
+    seeds: int = 20
+
+    def statistic(self, model: MSMEModel) -> float:
+        """The value of :attr:`outcome` a run contributes to the paired difference."""
+        if self.last_months is None:
+            return model.summary()[self.outcome]
+        return float(model.monthly()[self.outcome].iloc[-self.last_months :].mean())
+
+
+SIDOARJO = ("firms.count=300", "months=36", "policies=[]")
+FASHION = ("firms.count=300", "months=18")
+COCREATION = ("firms.count=300", "months=24", "policies=[]")
+TUMANG = ("firms.count=200", "months=60")
+FACILITATION = ("policies=[{use: cooperative_facilitation, budget_idr: 1.0e+9}]",)
+YOUTH_TRAINING = ("policies=[{use: youth_skill_training, budget_idr: 1.0e+9, per_month: 1}]",)
+
+
+def _facilitation(id_: str, title: str, outcome: str, direction: int, **extra) -> Finding:
+    return Finding(id_, f"5. Tumang: facilitation {title}", "tumang_metal_cluster.yaml",
+                   FACILITATION, ("policies=[]",), TUMANG, outcome, direction, min_better=20,
+                   **extra)  # fmt: skip
+
+
+FINDINGS = (
+    Finding(
+        "1a", "1. COVID: collaboration raises survival under the shock",
+        "covid_collaboration.yaml", (), tuple(f"rules.{m}.enabled=false" for m in COLLABORATION),
+        ("firms.count=300", "months=36", "policies=[]"), "survival_rate",
+        min_better=18, mean_rule=True, validated=True,
+    ),
+    Finding(
+        "2a", "2. Sidoarjo: WhatsApp groups raise poor owners' income", "sidoarjo_whatsapp.yaml",
+        (), ("networks.groups_per_firm=0",), SIDOARJO, "poor_owner_mean_income_idr",
+        min_better=17, mean_rule=True, validated=True,
+    ),
+    Finding(
+        "2c", "2. Sidoarjo: pooling lowers input cost (raises margins)", "sidoarjo_whatsapp.yaml",
+        (), ("rules.bulk_purchasing.enabled=false",), SIDOARJO, "mean_input_cost_ratio", -1,
+        min_better=20, validated=True,
+    ),
+    Finding(
+        "3b", "3. Fashion: complementary beats random partnering",
+        "fashion_partner_selection.yaml", (), ("rules.partnering.use=random",), FASHION,
+        "partnership_profit_total_idr", min_better=17, validated=True,
+    ),
+    Finding(
+        "3a", "3. Fashion: more contacts, more partners", "fashion_partner_selection.yaml",
+        ("networks.cluster_degree=10",), ("networks.cluster_degree=2",), FASHION,
+        "partnerships_new_total", min_better=20, validated=True,
+    ),
+    Finding(
+        "4a", "4. Co-creation raises loyalty", "cocreation.yaml", (),
+        ("rules.co_creation.enabled=false",), COCREATION, "mean_customer_loyalty",
+        min_better=20, validated=True,
+    ),
+    Finding(
+        "4b", "4. Co-creation raises revenue (word of mouth)", "cocreation.yaml", (),
+        ("rules.co_creation.enabled=false",), COCREATION, "mean_revenue_idr", mean_rule=True,
+    ),
+    Finding(
+        "4c", "4. With capacity tight, more co-creation lowers loyalty", "cocreation.yaml",
+        ("rules.co_creation.intensity=6",), (), (*COCREATION, "firms.capacity_headroom=1.05"),
+        "mean_customer_loyalty", -1, mean_rule=True,
+    ),
+    _facilitation("5a", "raises trust", "mean_trust", 1, validated=True),
+    _facilitation("5a-information", "raises information sharing", "mean_information_sharing", 1),
+    _facilitation("5a-pooling", "raises pooling participation", "pooling_participation", 1),
+    _facilitation("5a-cost", "lowers input cost", "mean_input_cost_ratio", -1),
+    Finding(
+        "5b", "5. Tumang: youth training keeps craft output up", "tumang_metal_cluster.yaml",
+        YOUTH_TRAINING, ("policies=[]",), ("firms.count=200",), "craft_output_idr",
+        validated=True,
+    ),
+    Finding(
+        "5b-last-year", "5. Tumang: youth training keeps last year's craft output up",
+        "tumang_metal_cluster.yaml", YOUTH_TRAINING, ("policies=[]",), ("firms.count=200",),
+        "craft_output_idr", mean_rule=True, last_months=12,
+    ),
+)  # fmt: skip
+BY_ID = {f.id: f for f in FINDINGS}
+
+
+def run(scenario: str, overrides, seed: int) -> MSMEModel:
+    """Run ``scenarios/<scenario>`` with ``overrides`` and ``seed`` to its end."""
+    model = MSMEModel(load_scenario(SCENARIOS / scenario, list(overrides)), seed=seed)
+    model.run()
+    return model
+
+
+def paired_differences(finding: Finding, seeds=None) -> np.ndarray:
+    """The finding's statistic, arm − reference, for each seed (default: ``range(seeds)``)."""
+    f = finding
+    seeds = range(f.seeds) if seeds is None else seeds
+    return np.array(
+        [
+            f.statistic(run(f.scenario, f.common + f.arm, s))
+            - f.statistic(run(f.scenario, f.common + f.reference, s))
+            for s in seeds
+        ]
+    )
+
+
+def check_findings(seeds: int = 20) -> list[Check]:
+    """Each validated finding as a paired effect with a 95% t-interval; it passes when the
+    interval lies on the expected side of zero."""
+    from scipy import stats
+
+    checks = []
+    for f in FINDINGS:
+        if not f.validated:
+            continue
+        diffs = paired_differences(f, range(seeds))
+        sign = f.direction
+        half = stats.t.ppf(0.975, len(diffs) - 1) * diffs.std(ddof=1) / np.sqrt(len(diffs))
+        low, high = diffs.mean() - half, diffs.mean() + half
+        better = float((sign * diffs > 0).mean())
+        checks.append(
+            Check(
+                f.title,
+                f"{f.outcome} {'lower' if sign < 0 else 'higher'} (paired, {seeds} seeds)",
+                f"{diffs.mean():.4g} (95% CI {low:.4g} to {high:.4g}; better in {better:.0%})",
+                (sign * low > 0) if sign > 0 else (high < 0),
+                {"diff": diffs.mean(), "low": low, "high": high},
+            )
+        )
+    return checks
