@@ -57,7 +57,12 @@ def run_all(quick: bool = False) -> list[Check]:
         check_bass(n=2000, seeds=5) if quick else check_bass(),
         check_small_world(seeds=2) if quick else check_small_world(),
     ]
-    checks += check_initial_state()
+    for check in checks:
+        check.group = "verification"
+    inputs = check_initial_state()
+    for check in inputs:
+        check.group = "input"
+    checks += inputs
     checks.append(check_firm_sizes(months=24 if quick else 120))
     checks.append(check_covid_revenue_loss(seeds=2 if quick else 5))
     checks += check_findings(seeds=3 if quick else 20)
