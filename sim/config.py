@@ -6,8 +6,7 @@ option, e.g. ``scenarios/x.yaml: firms.count: input should be greater than or eq
 
 from __future__ import annotations
 
-import copy
-import re
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sim.errors import ConfigError
 from sim.params import TABLE, check_range
 from sim.registry import keyword_params
+from sim.yamlfile import load_yaml_text, merge, read_with_extends, read_yaml
 
-__all__ = ["ConfigError", "Scenario", "load_scenario", "scenario_from_dict", "parse_set"]
+# load_yaml_text, read_yaml, read_with_extends and merge are re-exported from sim.yamlfile.
+
+__all__ = [
+    "ConfigError",
+    "Scenario",
+    "load_scenario",
+    "scenario_from_dict",
+    "parse_set",
+    "load_yaml_text",
+    "read_yaml",
+    "read_with_extends",
+    "merge",
+]
 
 
 def P(path: str) -> Any:
@@ -35,7 +47,9 @@ def P(path: str) -> Any:
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: no bools or floats as integers (``count: true`` is not 1 firm); ints still count
+    # as floats. No NaN or infinity: NaN passes every range check.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class Firms(Section):
@@ -121,73 +135,6 @@ class Scenario(Section):
 
 
 # --- loading ----------------------------------------------------------------------------------
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that also reads ``2.0e9`` and ``1e6`` as numbers (YAML 1.1 wants ``2.0e+9``)."""
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"""^[-+]?(?:[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+
-    |\.[0-9_]+(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
-        re.X,
-    ),
-    list("-+0123456789."),
-)
-
-
-def load_yaml_text(text: str) -> Any:
-    """Parse YAML text with the number-friendly safe loader."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
-
-
-def read_yaml(path: str | Path) -> dict[str, Any]:
-    """A YAML file's top-level mapping, or a ConfigError (missing file, broken YAML, not a map)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(path, "file", "no such file")
-    try:
-        data = load_yaml_text(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "yaml"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(path, where, f"invalid YAML: {problem}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(path, "(top level)", "expected a mapping of options")
-    return data
-
-
-def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Deep-merge ``over`` onto ``base``: mappings merge key by key, everything else replaces."""
-    out = copy.deepcopy(dict(base))
-    for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def read_with_extends(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The file's options merged onto those of the file it ``extends:`` (recursively)."""
-    path = Path(path)
-    data = read_yaml(path)
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise ConfigError(path, "extends", "expected a file name")
-    target = (path.parent / parent).resolve()
-    if target in _seen:
-        raise ConfigError(path, "extends", f"circular extends through {parent}")
-    if not target.is_file():
-        raise ConfigError(path, "extends", f"file not found: {parent}")
-    return merge(read_with_extends(target, (*_seen, path.resolve())), data)
 
 
 def parse_set(item: str, file: str = "--set") -> tuple[str, Any]:
@@ -311,7 +258,11 @@ def check_settings(
 
 
 def coerce(value: Any, default: Any, file: str, path: str) -> Any:
-    """``value`` converted to the type of ``default`` (int → float allowed), or a ConfigError."""
+    """``value`` converted to the type of ``default`` (int → float allowed), or a ConfigError.
+
+    NaN and infinity are refused everywhere, also inside lists and mappings."""
+    if not _finite(value):
+        raise ConfigError(file, path, f"expected a finite number, got {value!r}")
     if (
         default is None
         or isinstance(default, list | dict | str)
@@ -325,12 +276,24 @@ def coerce(value: Any, default: Any, file: str, path: str) -> Any:
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif kind is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        ok = ok and abs(value) < 1e300  # ints beyond float's range, before float() overflows
         value = float(value) if ok else value
     else:
         ok = isinstance(value, kind)
     if not ok:
         raise ConfigError(file, path, f"expected {kind.__name__}, got {value!r}")
     return value
+
+
+def _finite(value: Any) -> bool:
+    """False when ``value`` is or holds (in lists and mappings) a NaN or an infinity."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple):
+        return all(map(_finite, value))
+    if isinstance(value, Mapping):
+        return all(map(_finite, value.values()))
+    return True
 
 
 def pydantic_error(exc: ValidationError, file: str, model: type[BaseModel]) -> ConfigError:
