@@ -390,7 +390,8 @@ TABLE: dict[str, Param] = {}
 def ceiling(row: Param) -> Param:
     """``row`` with a default upper bound by unit when it declares none: money
     (:data:`MAX_IDR`), months (:data:`MAX_MONTHS`), counts of firms or people
-    (:data:`MAX_COUNT`), anything else numeric (:data:`MAX_OTHER`), so no rule or policy setting can overflow to NaN outcomes."""
+    (:data:`MAX_COUNT`), anything else numeric (:data:`MAX_OTHER`), so that no rule or
+    policy setting can overflow to NaN outcomes."""
     if row.le is not None or isinstance(row.default, bool):
         return row
     unit = row.unit.lower()

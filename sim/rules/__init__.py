@@ -12,11 +12,9 @@ once for each living firm (slow, fine for a few thousand firms). See docs/rules.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -134,25 +132,10 @@ def setup_all(model) -> None:
 
 
 def load_plugins(paths: list[str], file: str) -> list[str]:
-    """Import student rule files named in a scenario's ``plugins:``; return absolute paths."""
-    out = []
-    base = Path(file).parent if Path(file).is_file() else Path.cwd()
-    for i, item in enumerate(paths):
-        path = (base / item).resolve()
-        if not path.is_file():
-            raise ConfigError(file, f"plugins.{i}", f"file not found: {item}")
-        module_name = f"msme_sim_plugin_{abs(hash(str(path)))}"
-        if module_name not in sys.modules:
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            try:
-                spec.loader.exec_module(module)
-            except Exception as exc:  # a student's file: report it as bad input, in one line
-                del sys.modules[module_name]
-                raise ConfigError(file, f"plugins.{i}", f"{item} failed to import: {exc}") from None
-        out.append(str(path))
-    return out
+    """Import the rule files named in a scenario's ``plugins:`` (see :mod:`sim.plugins`)."""
+    from sim import plugins
+
+    return plugins.load_plugins(paths, file)
 
 
 # Built-in mechanisms register themselves on import, in model phase order.
