@@ -174,12 +174,17 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def yaml_file(file: str | Path, where: str, name: Any) -> Path:
-    """The ``.yaml``/``.yml`` file ``name`` relative to ``file``'s folder (it must exist)."""
+def check_yaml_name(file: str | Path, where: str, name: Any) -> None:
+    """A ConfigError unless ``name`` is a file name ending in ``.yaml`` or ``.yml``."""
     if not isinstance(name, str) or not name:
         raise ConfigError(file, where, "expected a file name")
     if not name.lower().endswith(YAML_SUFFIXES):
         raise ConfigError(file, where, f"expected a .yaml or .yml file, got {name!r}")
+
+
+def yaml_file(file: str | Path, where: str, name: Any) -> Path:
+    """The ``.yaml``/``.yml`` file ``name`` relative to ``file``'s folder (it must exist)."""
+    check_yaml_name(file, where, name)
     target = (Path(file).parent / name).resolve()
     if not target.is_file():
         raise ConfigError(file, where, f"file not found: {name}")
