@@ -70,8 +70,9 @@ def locate(item: str, file: str, where: str) -> str:
     """The absolute path of a plugin file entry, or the name of an installed module entry."""
     if not isinstance(item, str) or not item.strip():
         raise ConfigError(file, where, "expected a .py file or an installed module name")
+    base = Path(file).parent if Path(file).is_file() else Path.cwd()
     if not item.endswith(".py"):
-        if not _MODULE_NAME.match(item):
+        if not _MODULE_NAME.match(item) or (base / item).exists():
             raise ConfigError(
                 file, where, f"expected a .py file or an installed module name, got {item!r}"
             )
@@ -82,7 +83,6 @@ def locate(item: str, file: str, where: str) -> str:
         if not found:
             raise ConfigError(file, where, f"no installed module {item!r} (and not a .py file)")
         return item
-    base = Path(file).parent if Path(file).is_file() else Path.cwd()
     path = (base / item).resolve()
     if not Path(item).is_absolute() and not path.is_relative_to(base.resolve()):
         raise ConfigError(

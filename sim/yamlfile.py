@@ -31,8 +31,7 @@ class YAMLLimitError(yaml.YAMLError):
 
     def __init__(self, path: list[str], mark, message: str):
         self.path = ".".join(path)
-        self.line = mark.line + 1 if mark is not None else None
-        self.message = message
+        self.message = f"{message} (line {mark.line + 1})"
         super().__init__(f"{self.path or '(top level)'}: {message}")
 
 
@@ -101,7 +100,7 @@ class Loader(yaml.SafeLoader):
                 raise YAMLLimitError(
                     [*self._path, str(key.value)],
                     key.start_mark,
-                    f"duplicate key (first on line {first[key.tag, key.value]})",
+                    f"duplicate key, first given on line {first[key.tag, key.value]}",
                 )
             first[key.tag, key.value] = line
         return node
@@ -143,7 +142,7 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
         data = load_yaml_text(text)
     except YAMLLimitError as exc:
         where = exc.path or "(top level)"
-        raise ConfigError(path, where, f"{exc.message} (line {exc.line})") from None
+        raise ConfigError(path, where, exc.message) from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, *_located(exc)) from None
     if data is None:

@@ -93,7 +93,7 @@ def resolve_rules(raw: Mapping[str, Any], file: str) -> dict[str, dict[str, Any]
         if not isinstance(spec, Mapping):
             raise ConfigError(file, f"rules.{name}", "expected a mapping (use, enabled, settings)")
         use = spec.get("use", mech.default)
-        if use not in mech.variants:
+        if not isinstance(use, str) or use not in mech.variants:
             raise ConfigError(
                 file,
                 f"rules.{name}.use",
