@@ -276,8 +276,10 @@ def coerce(value: Any, default: Any, file: str, path: str) -> Any:
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif kind is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        ok = ok and abs(value) < 1e300  # ints beyond float's range, before float() overflows
-        value = float(value) if ok else value
+        try:
+            value = float(value) if ok else value
+        except OverflowError:  # an integer beyond float's range
+            ok = False
     else:
         ok = isinstance(value, kind)
     if not ok:
