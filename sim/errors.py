@@ -6,7 +6,8 @@ import re
 
 MAX_QUOTED = 80  # a value quoted in a message is cut to this many characters
 MAX_MESSAGE = 400  # and the whole message (e.g. the repr of a long list) to this many
-_QUOTED = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\"""")
+# a quoted value (not an apostrophe in a word), up to its closing quote or the end of the text
+_QUOTED = re.compile(r"""(?<![A-Za-z0-9])'(?:[^'\\\n]|\\.)*(?:'|$)|"(?:[^"\\\n]|\\.)*(?:"|$)""")
 
 
 def shorten(text: str, limit: int = MAX_QUOTED) -> str:
