@@ -364,3 +364,22 @@ def test_old_imports_from_config_still_work():
     from sim.config import load_yaml_text, merge, parse_set, read_yaml  # noqa: F401
 
     assert read_yaml(SCENARIOS / "baseline.yaml")["name"]
+
+
+def test_batch_checks_plugins_of_scenario_and_experiment(tmp_path, cli):
+    write_plugin(tmp_path, "hostile_outside")
+    case = tmp_path / "case"
+    case.mkdir()
+    scenario = scenario_with(case, "../hostile_outside.py", "attractiveness")
+    exp = case / "exp.yaml"
+    exp.write_text("scenario: s.yaml\nreplications: 1\n")
+    line = one_line_error(
+        cli, case, exp, "--out", case / "o", command="batch", expected="plugins.0: ../hostile"
+    )
+    assert line.startswith(f"error: {scenario}: ")
+    scenario.write_text("months: 2\nfirms: {count: 30, villages: 2}\n")
+    exp.write_text("scenario: s.yaml\nreplications: 1\nset: {plugins: [../hostile_outside.py]}\n")
+    one_line_error(
+        cli, case, exp, "--out", case / "o", command="batch", expected="set.plugins.0: ../hostile"
+    )
+    assert not (tmp_path / "hostile_outside.ran").exists()
