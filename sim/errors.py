@@ -13,7 +13,7 @@ _QUOTED = re.compile(r"""(?<![A-Za-z0-9])'(?:[^'\\\n]|\\.)*(?:'|$)|"(?:[^"\\\n]|
 def shorten(text: str, limit: int = MAX_QUOTED) -> str:
     """``text`` with every quoted value longer than ``limit`` cut (``'abc…'``), and at most
     :data:`MAX_MESSAGE` characters in all, on one line."""
-    text = " ".join(str(text).split("\n"))
+    text = " ".join(str(text).splitlines())  # every line break, also U+0085 and U+2028
 
     def cut(match: re.Match) -> str:
         value = match.group(0)

@@ -89,17 +89,22 @@ EXPERIMENT_PATHS = [
 
 
 def set_path(data, path: str, value) -> None:
+    """Set ``value`` at dotted ``path``, making mappings on the way (lists are indexed)."""
     node = data
-    parts = path.split(".")
-    for part in parts[:-1]:
-        if isinstance(node, list):
+    *parents, last = path.split(".")
+    for part in parents:
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
+        elif isinstance(node, dict):
+            if not isinstance(node.get(part), dict | list):
+                node[part] = {}
+            node = node[part]
         else:
-            node = node.setdefault(part, {}) if isinstance(node.get(part), dict | None) else {}
-    if isinstance(node, list):
-        node[int(parts[-1])] = value
-    else:
-        node[parts[-1]] = value
+            return
+    if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+        node[int(last)] = value
+    elif isinstance(node, dict):
+        node[last] = value
 
 
 def bomb(levels: int) -> str:

@@ -93,6 +93,7 @@ def test_shorten_cuts_each_quoted_value_and_the_whole_message():
     text = shorten(f'a {"q" * 200!r} and {"r" * 5!r} then "{"s" * 300}"\nsecond line')
     assert "'rrrrr'" in text and "q" * 79 not in text and "s" * 79 not in text
     assert "\n" not in text and "second line" in text
+    assert len(shorten("key\x85with\u2028breaks\rinside").splitlines()) == 1
     assert len(shorten("z" * 10_000)) == MAX_MESSAGE
     words = "the scenario's folder " + "and more words " * 10
     assert shorten(words) == words
