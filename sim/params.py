@@ -391,19 +391,22 @@ def ceiling(row: Param) -> Param:
     """``row`` with a default upper bound by unit when it declares none: money
     (:data:`MAX_IDR`), months (:data:`MAX_MONTHS`), counts of firms or people
     (:data:`MAX_COUNT`), anything else numeric (:data:`MAX_OTHER`), so that no rule or
-    policy setting can overflow to NaN outcomes."""
+    policy setting can overflow to NaN outcomes. A default above the ceiling (a policy's
+    ``end: 10000``, "to the end") raises the ceiling to it."""
     if row.le is not None or isinstance(row.default, bool):
+        return row
+    if not isinstance(row.default, int | float):
         return row
     unit = row.unit.lower()
     if unit.startswith("rp"):
-        return replace(row, le=MAX_IDR)
-    if unit.startswith("month"):
-        return replace(row, le=MAX_MONTHS)
-    if unit.split("/")[0].strip() in ("firms", "firm", "members", "people", "trainees", "loans"):
-        return replace(row, le=MAX_COUNT)
-    if isinstance(row.default, int | float):
-        return replace(row, le=MAX_OTHER)
-    return row
+        cap = MAX_IDR
+    elif unit.startswith("month"):
+        cap = MAX_MONTHS
+    elif unit.split("/")[0].strip() in ("firms", "firm", "members", "people", "trainees", "loans"):
+        cap = MAX_COUNT
+    else:
+        cap = MAX_OTHER
+    return replace(row, le=max(cap, row.default))
 
 
 def register(*rows: Param) -> None:
