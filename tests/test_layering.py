@@ -92,9 +92,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "sim.declarations",
         "sim.yamlfile",
         "sim.plugins",
-        "sim.resources",
     ),
-    ("sim.settings",),  # generic setting checks
+    ("sim.settings", "sim.resources"),  # generic setting checks, memory estimates
     ("sim.rules", "sim.interventions"),  # the registries of mechanisms, policies and shocks
     ("sim.state", "sim.network"),
     ("sim.population", "sim.rules.common", "sim.policies.base"),

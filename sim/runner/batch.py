@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from sim.catalogue import write_catalogue
+from sim.resources import check_batch
 from sim.runner.executors import check_options, open_pool, run_tasks
 from sim.runner.experiment import load_experiment, resolved_experiment
 from sim.runner.plan import Plan, RunSpec, expand
@@ -93,6 +94,7 @@ def run_batch(
     label = "<experiment>" if isinstance(source, Mapping) else str(source)
     check_options(executor, workers, scheduler, label)
     plan, experiment, root = prepare(source, out)
+    check_batch(plan, executor, workers, scheduler, label)
     root = root.resolve()  # workers may run elsewhere (another cwd, another machine)
     store = Store(root)
     order = [spec.run_id for spec in plan]
