@@ -194,10 +194,10 @@ def odd_with_table(odd_text: str, rules_md: str | None = None) -> str:
 
 
 def write_docs(docs: Path) -> list[Path]:
-    from sim.runner.single import atomic_write_text
+    from sim.fileio import write_atomic
 
     odd = docs / "ODD.md"
-    atomic_write_text(odd, odd_with_table(odd.read_text(encoding="utf-8")))
-    atomic_write_text(docs / "scenarios.md", scenarios_reference())
-    atomic_write_text(docs / "policies.md", policies_reference())
+    write_atomic(odd, odd_with_table(odd.read_text(encoding="utf-8")))
+    write_atomic(docs / "scenarios.md", scenarios_reference())
+    write_atomic(docs / "policies.md", policies_reference())
     return [odd, docs / "scenarios.md", docs / "policies.md"]

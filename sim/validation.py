@@ -469,7 +469,7 @@ def _figures(checks: list[Check], img: Path) -> list[str]:
 
 def write_markdown(checks: list[Check], docs: Path) -> Path:
     """``docs/validation.md`` (and its figures in ``docs/img/``), written from scratch."""
-    from sim.runner.single import atomic_write_text
+    from sim.fileio import write_atomic
 
     img = docs / "img"
     img.mkdir(parents=True, exist_ok=True)
@@ -515,5 +515,5 @@ numbers. Do not edit by hand.
 {pictures}
 """
     out = docs / "validation.md"
-    atomic_write_text(out, text)
+    write_atomic(out, text)
     return out
