@@ -106,21 +106,17 @@ def cmd_bench(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from sim.runner.batch import BatchAborted, run_batch
+    from sim.runner.batch import run_batch
 
-    try:
-        result = run_batch(
-            args.experiment,
-            executor=args.executor or ("dask" if args.scheduler else "processes"),
-            workers=args.workers,
-            scheduler=args.scheduler,
-            out=args.out,
-            retry_failed=args.retry_failed,
-            force=args.force,
-        )
-    except BatchAborted as exc:
-        print(f"error: {args.experiment}: {exc}", file=sys.stderr)
-        return 1
+    result = run_batch(
+        args.experiment,
+        executor=args.executor or ("dask" if args.scheduler else "processes"),
+        workers=args.workers,
+        scheduler=args.scheduler,
+        out=args.out,
+        retry_failed=args.retry_failed,
+        force=args.force,
+    )
     print(
         f"{result.out}: {result.total} runs ({result.done} run now, {result.skipped} already "
         f"finished, {result.failed} failed) → {result.out / 'runs.parquet'}"

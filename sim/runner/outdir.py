@@ -57,18 +57,24 @@ def read_marker(folder: Path) -> dict[str, Any] | None:
 
 
 def check_replaceable(
-    folder: Path, mark: dict[str, Any], force: bool, file: str, option: str = "--out"
+    folder: Path,
+    mark: dict[str, Any],
+    force: bool,
+    file: str,
+    option: str = "--out",
+    ignore: frozenset[str] | set[str] = frozenset(),
 ) -> None:
     """Raise a ConfigError unless msme-sim may replace or reuse ``folder`` for ``mark``.
 
-    Allowed: a missing or empty folder; a folder marked by msme-sim with the same kind, name and
-    source; with ``force``, any folder marked by msme-sim of the same kind.
+    Allowed: a missing or empty folder (but for the names in ``ignore``); a folder marked by
+    msme-sim with the same kind, name and source; with ``force``, any msme-sim folder of the
+    same kind.
     """
     if not folder.exists():
         return
     if not folder.is_dir():
         raise ConfigError(file, option, f"{folder} is a file, not a results folder")
-    if not any(folder.iterdir()):
+    if all(entry.name in ignore for entry in folder.iterdir()):
         return
     found = read_marker(folder)
     if found is None:
