@@ -333,12 +333,12 @@ def test_changed_experiment_needs_force_but_more_replications_resume(tmp_path, c
     code, stdout, _ = cli("batch", path, "--executor", "serial", "--out", out, "--force")
     assert code == 0 and "4 run now, 0 already finished" in stdout
     assert len(runs_table(out)) == 4 and len(list((out / "runs").glob("*.json"))) == 4
-    # --force clears results directories only.
+    # --force clears only folders msme-sim created.
     other = tmp_path / "mine"
     (other / "runs").mkdir(parents=True)
     (other / "runs" / "keep.txt").write_text("not msme-sim's")
     code, _, stderr = cli("batch", path, "--executor", "serial", "--out", other, "--force")
-    assert code == 2 and "not a results directory" in stderr
+    assert code == 2 and "not created by msme-sim" in stderr
     assert (other / "runs" / "keep.txt").exists()
 
 
