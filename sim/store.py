@@ -35,11 +35,13 @@ from filelock import FileLock, Timeout
 
 from sim.errors import ConfigError
 from sim.fileio import TEMP_PREFIX, write_atomic
-from sim.runner.outdir import check_replaceable, write_marker
+from sim.runner.outdir import MARKER, check_replaceable, write_marker
 
 LOCK = ".lock"
 KILLS = "kills.json"
 FOLDERS = ("runs", "firms", "failed")
+#: Everything a batch folder written before markers existed can hold (with its report).
+LEGACY = {"experiment.yaml", "runs.parquet", *FOLDERS, LOCK, "report.html", "effects.csv"}
 #: Leading columns of runs.parquet (the design's columns follow ``seed``).
 ID_COLUMNS = ["run_id", "arm", "replication", "seed"]
 RUN_COLUMNS = ["status", "error", "duration_s", "version", "config_hash"]
@@ -124,10 +126,13 @@ class Store:
         """Create or reopen DIR for this experiment: lock it, check that msme-sim created it
         for this experiment and that the runs it holds belong to it (``force`` clears them
         instead), clean stale temp files."""
-        check_replaceable(self.root, mark, force, file, ignore={LOCK})
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock(file)
         try:
+            if is_legacy(self.root):  # adopted: a batch of another name still needs --force
+                old = yaml.safe_load((self.root / "experiment.yaml").read_text(encoding="utf-8"))
+                name = old.get("name") if isinstance(old, dict) else None
+                write_marker(self.root, mark if name == mark["name"] else {**mark, "name": name})
             check_replaceable(self.root, mark, force, file, ignore={LOCK})
             stale = [p.stem for p in self.runs_dir.glob("*.json") if p.stem not in run_ids]
             if stale and not force:
@@ -225,6 +230,15 @@ class Store:
         kills[run_id] = kills.get(run_id, 0) + 1
         write_atomic(self.root / KILLS, json.dumps(kills, indent=1))
         return kills[run_id]
+
+
+def is_legacy(root: Path) -> bool:
+    """A batch folder msme-sim wrote before it marked its folders: no marker, an
+    experiment.yaml and a runs.parquet, and nothing else than batch files."""
+    if not root.is_dir() or (root / MARKER).exists():
+        return False
+    names = {entry.name for entry in root.iterdir()}
+    return {"experiment.yaml", "runs.parquet"} <= names and names <= LEGACY
 
 
 def _arrow_type(types: set) -> pa.DataType:

@@ -301,13 +301,12 @@ def test_failed_runs_are_recorded_and_retried(tmp_path, cli):
 
 
 def test_lock_held_by_another_process_refuses_the_batch(tmp_path, cli):
-    import fcntl
+    from filelock import FileLock
 
     path = write_experiment(tmp_path)
     out = tmp_path / "locked"
     out.mkdir()
-    with open(out / ".lock", "w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+    with FileLock(out / ".lock"):
         code, _, stderr = cli("batch", path, "--executor", "serial", "--out", out)
     assert code == 2 and "in use by another batch" in stderr
     assert not (out / "runs.parquet").exists()

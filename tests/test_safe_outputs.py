@@ -334,3 +334,19 @@ def _zombie(pid: str) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+def test_a_batch_folder_from_before_markers_resumes_but_not_with_user_files(tmp_path, cli):
+    path = write_experiment(tmp_path, replications=1)
+    out = tmp_path / "out"
+    assert cli("batch", path, "--executor", "serial", "--out", out)[0] == 0
+    (out / MARKER).unlink()
+    code, stdout, _ = cli("batch", path, "--executor", "serial", "--out", out)
+    assert code == 0 and "0 run now, 2 already finished" in stdout
+    assert json.loads((out / MARKER).read_text())["name"] == "exp"
+    (out / MARKER).unlink()
+    (out / "notes.txt").write_text("mine")
+    before = snapshot(out)
+    code, _, stderr = cli("batch", path, "--executor", "serial", "--out", out, "--force")
+    assert code == 2 and "not created by msme-sim" in one_line(stderr)
+    assert snapshot(out) == before

@@ -25,7 +25,7 @@ from sim.runner.plan import Plan, RunSpec, expand
 from sim.runner.seeds import config_hash
 from sim.runner.single import check_writable
 from sim.runner.task import Task, execute
-from sim.store import LOCK, Store, write_run_files
+from sim.store import LOCK, Store, is_legacy, write_run_files
 
 
 @dataclass
@@ -72,7 +72,8 @@ def prepare(
     origin = None if isinstance(source, Mapping) else str(Path(source).resolve())
     mark = marker("batch", exp.name, origin, config_hash(experiment))
     check_writable(root, file)
-    check_replaceable(root, mark, force, file, ignore={LOCK})
+    if not is_legacy(root):  # Store.open adopts a batch folder written before markers
+        check_replaceable(root, mark, force, file, ignore={LOCK})
     return plan, experiment, root, mark
 
 
