@@ -103,10 +103,15 @@ class Market(Section):
     marketplace_spend_per_seller_idr: float = P("market.marketplace_spend_per_seller_idr")
 
 
+#: Scenario and experiment names name results folders: a letter or digit, then letters, digits,
+#: ``.``, ``_`` or ``-`` (at most 64 characters), so no name is a path (``..``, ``/abs``).
+SLUG = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
 class Scenario(Section):
     """A complete, validated scenario. ``rules`` holds every mechanism after :func:`resolve`."""
 
-    name: str = Field("scenario", min_length=1, description="results go to results/<name>/")
+    name: str = Field("scenario", pattern=SLUG, description="results go to results/<name>/")
     description: str = ""
     months: int = P("months")
     seed: int = P("seed")

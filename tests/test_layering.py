@@ -101,6 +101,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.catalogue",),  # imports the built-ins
     ("sim.config",),  # scenario resolution
     ("sim.model",),
+    ("sim.runner.outdir",),  # folders msme-sim created (marker, lock, safe swap)
     ("sim.store",),  # the results layout
     ("sim.runner", "sim.runner.*", "sim.viz", "sim.viz.*"),
     ("sim.validation", "sim.validation.*", "sim.docs"),

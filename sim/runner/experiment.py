@@ -30,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
-from sim.config import Section, pydantic_error, read_yaml
+from sim.config import SLUG, Section, pydantic_error, read_yaml
 from sim.errors import ConfigError
 from sim.yamlfile import check_yaml_name
 
@@ -90,7 +90,7 @@ class Sensitivity(Section):
 class Experiment(Section):
     """A validated experiment file (before expansion into runs)."""
 
-    name: str = Field("experiment", min_length=1, pattern=NAME)
+    name: str = Field("experiment", pattern=SLUG)
     description: str = ""
     scenario: str = Field(min_length=1)
     set: dict[str, Any] = Field(default_factory=dict)
