@@ -102,6 +102,34 @@ def test_sharing_and_carrying_move_money_only_as_explicit_costs(use):
     assert carried > 0 and users.sum() > 0
 
 
+def test_carrying_and_pool_transfers_conserve_money():
+    """With every mechanism on, half the firms digital and pools splitting savings equally: every
+    month facilities are used, pool members pay one another and, from the second month on (the
+    carrier ships last month's online orders), carriers carry; both kinds of transfer between
+    firms (carrying fees, equal-split pool transfers) sum to zero across firms. Pools here have
+    no coordination cost and no defaults, so a member's pool charge is its transfer alone."""
+    pools = {"split": "equal", "coordination_idr": 0.0, "default_rate": 0.0}
+    scenario = small(
+        n=400,
+        months=6,
+        firms={"digital_share_messaging": 0.5},
+        rules={"bulk_purchasing": pools},
+    )
+    model = MSMEModel(scenario, seed=3)
+    for month in range(6):
+        model.step()
+        s = model.state
+        fee, transfer = s.carry_fee_idr, s.pool_charge_idr
+        assert (s.facility_user & s.alive).any()
+        assert month == 0 or ((fee > 0).any() and (fee < 0).any()), "nobody carried"
+        assert (transfer > 0).any() and (transfer < 0).any(), "no pool transfer"
+        assert abs(fee.sum()) <= 1e-9 * np.abs(fee).sum()
+        assert abs(transfer.sum()) <= 1e-9 * np.abs(transfer).sum()
+    monthly = model.monthly()
+    assert (monthly[["shared_facility_users", "pool_savings_idr"]] > 0).all().all()
+    assert (monthly["carrying_fees_idr"].iloc[1:] > 0).all()
+
+
 def test_the_widest_reaching_user_carries_and_shippers_gain_orders():
     """The carrier of each village is the digital facility user with the most online orders last
     month; each shipper's extra orders rise by reach_gain × its online orders."""
