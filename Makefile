@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench validate-model update-baseline clean
+.PHONY: demo test test-fast lint bench validate-model update-baseline clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ test: $(STAMP)
 	sh scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n auto -q
+
+# During development: everything but the tests marked slow (browser, Dask, notebook, findings,
+# multi-seed directional tests); `make test` still runs them all.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

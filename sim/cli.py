@@ -43,9 +43,16 @@ def summary_table(summary: dict, catalogue: dict) -> str:
 
 
 def cmd_validate(args) -> int:
+    from sim import plugins
     from sim.config import load_scenario
 
-    scenario = load_scenario(args.file, args.set)
+    try:
+        scenario = load_scenario(args.file, args.set)
+    except ConfigError as err:
+        if plugins.mode() == "skip" and err.message.startswith("unknown"):
+            note = f"{err.message} (plugins were not loaded: --no-plugins)"
+            raise ConfigError(err.file, err.path, note) from None
+        raise
     print(
         f"{args.file}: OK (scenario {scenario.name!r}, {scenario.firms.count} firms, "
         f"{scenario.months} months)"
@@ -55,16 +62,20 @@ def cmd_validate(args) -> int:
 
 def cmd_run(args) -> int:
     from sim.config import load_scenario
-    from sim.runner.single import check_writable, simulate, write_run
+    from sim.resources import check_run
+    from sim.runner.single import check_out, run_marker, simulate, write_run
 
     overrides = list(args.set)
     if args.months is not None:
         overrides.append(f"months={args.months}")
     scenario = load_scenario(args.scenario, overrides)
+    check_run(scenario.model_dump(), args.scenario)
+    if args.seed is not None and args.seed < 0:
+        raise ConfigError(args.scenario, "--seed", f"must be 0 or more (got {args.seed})")
     out = Path(args.out) if args.out else Path("results") / scenario.name
-    check_writable(out)
+    check_out(out, run_marker(scenario, args.scenario), args.force, args.scenario)  # first
     output = simulate(scenario, seed=args.seed, progress=sys.stderr.isatty())
-    write_run(output, out)
+    write_run(output, out, args.scenario, args.force, args.scenario)
     print(
         f"{scenario.name}: {scenario.firms.count} firms, {output.summary['months']} months, "
         f"seed {output.seed}"
@@ -113,21 +124,17 @@ def cmd_bench(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from sim.runner.batch import BatchAborted, run_batch
+    from sim.runner.batch import run_batch
 
-    try:
-        result = run_batch(
-            args.experiment,
-            executor=args.executor or ("dask" if args.scheduler else "processes"),
-            workers=args.workers,
-            scheduler=args.scheduler,
-            out=args.out,
-            retry_failed=args.retry_failed,
-            force=args.force,
-        )
-    except BatchAborted as exc:
-        print(f"error: {args.experiment}: {exc}", file=sys.stderr)
-        return 1
+    result = run_batch(
+        args.experiment,
+        executor=args.executor or ("dask" if args.scheduler else "processes"),
+        workers=args.workers,
+        scheduler=args.scheduler,
+        out=args.out,
+        retry_failed=args.retry_failed,
+        force=args.force,
+    )
     print(
         f"{result.out}: {result.total} runs ({result.done} run now, {result.skipped} already "
         f"finished, {result.failed} failed) → {result.out / 'runs.parquet'}"
@@ -172,6 +179,11 @@ def with_pd_options(fn):
         return fn()
 
 
+def no_plugins(sub: argparse.ArgumentParser, text: str) -> None:
+    """Add ``--no-plugins``: a scenario's plugins are Python code (see sim.plugins)."""
+    sub.add_argument("--no-plugins", action="store_true", help=text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="msme-sim", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -179,6 +191,7 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a scenario file without running it")
     v.add_argument("file")
     v.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
+    no_plugins(v, "check the file without importing its plugins (inspect an untrusted file)")
     v.set_defaults(func=cmd_validate)
 
     r = sub.add_parser("run", help="run one scenario and write results/<name>/")
@@ -193,6 +206,12 @@ def parser() -> argparse.ArgumentParser:
         help="override an option, e.g. --set firms.count=500 (repeatable)",
     )
     r.add_argument("--out", help="output directory (default results/<scenario name>/)")
+    no_plugins(r, "refuse a scenario that has plugins (Python code) instead of running them")
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the results of another scenario (only folders msme-sim created)",
+    )
     r.set_defaults(func=cmd_run)
 
     z = sub.add_parser("viz", help="explore a scenario interactively in the browser (Solara)")
@@ -230,7 +249,12 @@ def parser() -> argparse.ArgumentParser:
     )
     bt.add_argument("--out", help="results directory (default results/<experiment name>/)")
     bt.add_argument("--retry-failed", action="store_true", help="rerun runs that failed")
-    bt.add_argument("--force", action="store_true", help="replace results of another experiment")
+    bt.add_argument(
+        "--force",
+        action="store_true",
+        help="replace results of another experiment (only folders msme-sim created)",
+    )
+    no_plugins(bt, "refuse an experiment whose runs have plugins (Python code)")
     bt.set_defaults(func=cmd_batch)
 
     rp = sub.add_parser("report", help="write DIR/report.html and DIR/effects.csv for a batch")
@@ -244,7 +268,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sim import plugins
+
     args = parser().parse_args(argv)
+    if getattr(args, "no_plugins", False):
+        plugins.set_mode("skip" if args.command == "validate" else "refuse")
     try:
         return args.func(args)
     except ConfigError as exc:
@@ -253,6 +281,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        print(f"error: {args.command}: out of memory (try fewer firms or workers)", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a full disk, a folder that vanished, a port in use
+        where = exc.filename or args.command
+        print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    finally:
+        plugins.set_mode("load")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ option, e.g. ``scenarios/x.yaml: firms.count: input should be greater than or eq
 
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,12 +13,15 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
-from sim import rules
+from sim import catalogue, rules  # noqa: F401  (importing the catalogue registers the built-ins)
 from sim.domain import SECTORS
 from sim.errors import ConfigError
 from sim.interventions import resolve_interventions
 from sim.params import TABLE
 from sim.settings import P, Section, check_settings, coerce, pydantic_error
+from sim.yamlfile import load_yaml_text, read_yaml
+from sim.yamlfile import merge as merge_mappings
+from sim.yamlfile import read_with_extends as read_files
 
 __all__ = [
     "SECTORS",
@@ -30,8 +31,12 @@ __all__ = [
     "check_settings",
     "coerce",
     "load_scenario",
+    "load_yaml_text",
+    "merge",
     "parse_set",
     "pydantic_error",
+    "read_with_extends",
+    "read_yaml",
     "scenario_from_dict",
 ]
 
@@ -102,10 +107,15 @@ class Economy(Section):
     outside_demand_scale: float = P("economy.outside_demand_scale")
 
 
+#: Scenario and experiment names name results folders: a letter or digit, then letters, digits,
+#: ``.``, ``_`` or ``-`` (at most 64 characters), so no name is a path (``..``, ``/abs``).
+SLUG = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
 class Scenario(Section):
     """A complete, validated scenario. ``rules`` holds every mechanism after :func:`resolve`."""
 
-    name: str = Field("scenario", min_length=1, description="results go to results/<name>/")
+    name: str = Field("scenario", pattern=SLUG, description="results go to results/<name>/")
     description: str = ""
     months: int = P("months")
     seed: int = P("seed")
@@ -125,70 +135,11 @@ class Scenario(Section):
 # --- loading ----------------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that also reads ``2.0e9`` and ``1e6`` as numbers (YAML 1.1 wants ``2.0e+9``)."""
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"""^[-+]?(?:[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+
-    |\.[0-9_]+(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
-        re.X,
-    ),
-    list("-+0123456789."),
-)
-
-
-def load_yaml_text(text: str) -> Any:
-    """Parse YAML text with the number-friendly safe loader."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
-
-
-def read_yaml(path: str | Path) -> dict[str, Any]:
-    """A YAML file's top-level mapping, or a ConfigError (missing file, broken YAML, not a map)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(path, "file", "no such file")
-    try:
-        data = load_yaml_text(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "yaml"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(path, where, f"invalid YAML: {problem}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(path, "(top level)", "expected a mapping of options")
-    return data
-
-
-def merge(
-    base: Mapping[str, Any], over: Mapping[str, Any], path: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """Deep-merge ``over`` onto ``base``: mappings merge key by key, everything else replaces.
-
-    A rule that picks another variant (``rules.<mechanism>.use`` differs from the base's, or
-    from the mechanism's default when the base names none) replaces the base's settings instead
-    of merging into them: a variant starts from its own defaults, never another's settings."""
-    out = copy.deepcopy(dict(base))
-    for key, value in over.items():
-        where = (*path, str(key))
-        if (
-            isinstance(value, Mapping)
-            and isinstance(out.get(key), Mapping)
-            and not _changes_variant(where, out[key], value.get("use"))
-        ):
-            out[key] = merge(out[key], value, where)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _changes_variant(path: tuple[str, ...], spec: Mapping[str, Any], use: Any) -> bool:
-    """Whether setting ``use`` on the rule at ``path`` (``("rules", mechanism)``) picks a
-    different variant from the one ``spec`` runs."""
+def _changes_variant(path: tuple[str, ...], spec: Mapping[str, Any], over: Any) -> bool:
+    """Whether ``over`` (a mapping, or the new ``use`` value) picks, for the rule at ``path``
+    (``("rules", mechanism)``), a different variant from the one ``spec`` runs: then it replaces
+    the rule's settings instead of merging into them (a variant starts from its own defaults)."""
+    use = over.get("use") if isinstance(over, Mapping) else over
     if len(path) != 2 or path[0] != "rules" or use is None:
         return False
     mech = rules.MECHANISMS.get(path[1])
@@ -196,21 +147,15 @@ def _changes_variant(path: tuple[str, ...], spec: Mapping[str, Any], use: Any) -
     return current is not None and current != use
 
 
-def read_with_extends(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The file's options merged onto those of the file it ``extends:`` (recursively)."""
-    path = Path(path)
-    data = read_yaml(path)
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise ConfigError(path, "extends", "expected a file name")
-    target = (path.parent / parent).resolve()
-    if target in _seen:
-        raise ConfigError(path, "extends", f"circular extends through {parent}")
-    if not target.is_file():
-        raise ConfigError(path, "extends", f"file not found: {parent}")
-    return merge(read_with_extends(target, (*_seen, path.resolve())), data)
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge scenario options (see :func:`sim.yamlfile.merge`); a rule that picks another
+    variant replaces the base's settings of that rule."""
+    return merge_mappings(base, over, _changes_variant)
+
+
+def read_with_extends(path: str | Path) -> dict[str, Any]:
+    """A scenario file's options merged onto those of the file it ``extends:``."""
+    return read_files(path, _changes_variant)
 
 
 def parse_set(item: str, file: str = "--set") -> tuple[str, Any]:

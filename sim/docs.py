@@ -61,6 +61,8 @@ def scenarios_reference() -> str:
     import sim.catalogue  # noqa: F401  (built-ins register on import)
     from sim.interventions import POLICIES, SHOCKS
     from sim.rules import MECHANISMS
+    from sim.runner.experiment import MAX_REPLICATIONS, MAX_RUNS, MAX_SAMPLES
+    from sim.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
     def builtin(variants):  # leave out variants registered by plugins or tests
         return sorted(n for n, v in variants.items() if v.fn.__module__.startswith("sim."))
@@ -93,6 +95,30 @@ off, other keys are the variant's parameters (see the parameter table in `docs/O
 | mechanism | variants | default | runs right after |
 |---|---|---|---|
 {mechanisms}
+
+## Plugins are code
+
+`plugins:` lists Python files (or installed module names) that register extra rule variants (see
+`docs/rules.md`). **A scenario with plugins is a program**: `msme-sim validate`, `run` and `batch`
+import its plugins, which can do anything your user account can. Read a scenario's plugins before
+you use a file from someone you do not trust, or check it with
+`msme-sim validate --no-plugins FILE` (plugins are listed, not imported); `run --no-plugins` and
+`batch --no-plugins` refuse any scenario that has plugins. A relative plugin path is resolved
+against the scenario file's folder and must stay inside that folder tree; only `.py` files are
+loaded; each file or module imported is named in one line on stderr; a plugin that fails to
+import, or calls `sys.exit`, is reported in one line naming it. `extends:` and an experiment's
+`scenario:` read only `.yaml`/`.yml` files.
+
+## Limits on input
+
+Scenario and experiment files must be UTF-8 text, not empty and at most {MAX_FILE_BYTES // 2**20}
+MiB. Nesting deeper than {MAX_DEPTH} levels, more than {MAX_NODES:,} values once YAML aliases are
+expanded, recursive aliases and duplicate keys are errors. Numbers must be finite (no `.nan` or
+`.inf`); integer options take integers only (not `true` or `2.0`); every option has an upper bound
+in the parameter table (`msme-sim params`). An experiment has at most {MAX_REPLICATIONS:,}
+replications, {MAX_SAMPLES:,} sweep or sensitivity samples and {MAX_RUNS:,} runs in all. A run or
+batch whose memory estimate exceeds the memory available is refused before it starts, e.g.
+`x.yaml: memory: needs ≈ 4.7 GiB; 2.1 GiB available (lower firms.count or months)`.
 
 ## policies and shocks
 

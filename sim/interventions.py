@@ -52,7 +52,7 @@ def resolve_interventions(
     resolved = []
     for i, item in enumerate(items):
         path = f"{section}.{i}"
-        if not isinstance(item, Mapping) or not isinstance(item.get("use"), str):
+        if not isinstance(item, Mapping) or "use" not in item:
             raise ConfigError(file, path, f"expected a mapping with 'use: <{registry.kind} name>'")
         cls = registry.get(item["use"], file, f"{path}.use")
         settings = check_settings(cls, item, file, path, f"{section}.{item['use']}", skip=("use",))

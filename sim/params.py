@@ -8,7 +8,7 @@ prints the table; ``docs/ODD.md`` mirrors it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -44,16 +44,60 @@ def _p(path, default, unit, source, doc, ge=None, le=None, gt=None) -> Param:
 
 
 SHARE = {"ge": 0.0, "le": 1.0}
+# Ceilings for values that could otherwise overflow. Money: Rp 10^15 is about 5% of Indonesia's
+# GDP, more than any programme or price the model can meaningfully take, yet its sums over
+# millions of firms and 1,200 months stay far below float64's range (10^308).
+MAX_IDR = 1e15
+MAX_MONTHS = 1200
+MAX_COUNT = 100_000_000  # any other count (firms, members, trainees): beyond Indonesia's MSMEs
+MAX_SEED = 2**63 - 1
+MAX_OTHER = 1e6  # any other number (rates, multipliers, ages, counts a month) without a bound
 POSITIVE = {"gt": 0.0}
 NONNEG = {"ge": 0.0}
 
 _ROWS = [
     # --- run -----------------------------------------------------------------------------------
-    _p("months", 120, "months", ASSUMPTION, "simulated horizon (one step = one month)", ge=1),
-    _p("seed", 1, "-", ASSUMPTION, "run seed when none is given on the command line", ge=0),
+    # Upper bounds keep hostile or mistyped values from overflowing (NaN outcomes) or from
+    # asking for more memory than any machine has; each is far beyond any sensible study.
+    _p(
+        "months",
+        120,
+        "months",
+        ASSUMPTION,
+        "simulated horizon (one step = one month); at most 100 years, far past what the "
+        "model's assumptions can describe",
+        ge=1,
+        le=MAX_MONTHS,
+    ),
+    _p(
+        "seed",
+        1,
+        "-",
+        ASSUMPTION,
+        "run seed when none is given on the command line (stored in 64-bit result columns)",
+        ge=0,
+        le=MAX_SEED,
+    ),
     # --- firms ---------------------------------------------------------------------------------
-    _p("firms.count", 2000, "firms", ASSUMPTION, "initial number of firms", ge=1),
-    _p("firms.villages", 20, "villages", ASSUMPTION, "villages (desa/kelurahan) in the area", ge=1),
+    _p(
+        "firms.count",
+        2000,
+        "firms",
+        ASSUMPTION,
+        "initial number of firms; at most 20 million, a large province's MSMEs (the memory "
+        "check refuses what the machine cannot hold)",
+        ge=1,
+        le=20_000_000,
+    ),
+    _p(
+        "firms.villages",
+        20,
+        "villages",
+        ASSUMPTION,
+        "villages (desa/kelurahan) in the area; at most 100,000 (Indonesia has about 84,000)",
+        ge=1,
+        le=100_000,
+    ),
     _p(
         "firms.poor_owner_share",
         0.35,
@@ -94,8 +138,10 @@ _ROWS = [
         6.3e6,
         "Rp/month",
         MICRO_REVENUE,
-        "mean monthly revenue of a micro firm",
-        **POSITIVE,
+        "mean monthly revenue of a micro firm; at most Rp 1 trillion, so that sums over "
+        "millions of firms and medium-firm multiples stay far from float overflow",
+        gt=0.0,
+        le=1e12,
     ),
     _p(
         "firms.revenue_sigma",
@@ -111,8 +157,9 @@ _ROWS = [
         12.0,
         "×",
         ASSUMPTION,
-        "small-firm revenue relative to micro (medium firms: its square)",
+        "small-firm revenue relative to micro (medium firms: its square); at most 1,000",
         ge=1.0,
+        le=1000.0,
     ),
     _p(
         "firms.literacy_mean",
@@ -165,14 +212,23 @@ _ROWS = [
         "owners who already own a smartphone",
         **SHARE,
     ),
-    _p("firms.cash_months", 1.5, "months of revenue", ASSUMPTION, "initial cash buffer", ge=0.0),
+    _p(
+        "firms.cash_months",
+        1.5,
+        "months of revenue",
+        ASSUMPTION,
+        "initial cash buffer (at most 100 years of revenue)",
+        ge=0.0,
+        le=MAX_MONTHS,
+    ),
     _p(
         "firms.capacity_headroom",
         1.3,
         "× initial sales",
         ASSUMPTION,
-        "production capacity relative to initial sales",
+        "production capacity relative to initial sales (at most 1,000 ×)",
         ge=1.0,
+        le=1000.0,
     ),
     _p(
         "firms.input_cost_share",
@@ -233,9 +289,26 @@ _ROWS = [
         ASSUMPTION + " (2024 retail)",
         "mobile data price",
         ge=0.0,
+        le=MAX_IDR,
     ),
-    _p("connectivity.gb_messaging", 3.0, "GB/month", ASSUMPTION, "data used at level 1", ge=0.0),
-    _p("connectivity.gb_marketplace", 10.0, "GB/month", ASSUMPTION, "data used at level 2", ge=0.0),
+    _p(
+        "connectivity.gb_messaging",
+        3.0,
+        "GB/month",
+        ASSUMPTION,
+        "data used at level 1 (at most 10 TB a month)",
+        ge=0.0,
+        le=10_000.0,
+    ),
+    _p(
+        "connectivity.gb_marketplace",
+        10.0,
+        "GB/month",
+        ASSUMPTION,
+        "data used at level 2 (at most 10 TB a month)",
+        ge=0.0,
+        le=10_000.0,
+    ),
     _p(
         "connectivity.device_cost_idr",
         1.5e6,
@@ -243,6 +316,7 @@ _ROWS = [
         ASSUMPTION + " (entry smartphone)",
         "one-off cost of a smartphone",
         ge=0.0,
+        le=MAX_IDR,
     ),
     # --- networks ------------------------------------------------------------------------------
     _p(
@@ -250,8 +324,9 @@ _ROWS = [
         6,
         "ties/firm",
         ASSUMPTION,
-        "strong ties within village×sector cluster",
+        "strong ties within village×sector cluster (at most 1,000: ties cost memory per firm)",
         ge=0,
+        le=1000,
     ),
     _p(
         "networks.rewire_p",
@@ -261,14 +336,24 @@ _ROWS = [
         "share of cluster ties rewired into weak ties across clusters",
         **SHARE,
     ),
-    _p("networks.group_size", 60, "members", SIDOARJO, "mean WhatsApp-group size", ge=2),
+    _p(
+        "networks.group_size",
+        60,
+        "members",
+        SIDOARJO,
+        "mean WhatsApp-group size (at most 100,000; WhatsApp communities are far smaller)",
+        ge=2,
+        le=100_000,
+    ),
     _p(
         "networks.groups_per_firm",
         1.5,
         "groups/firm",
         SIDOARJO,
-        "mean community (WhatsApp) group memberships per firm",
+        "mean community (WhatsApp) group memberships per firm (at most 100: memberships "
+        "cost memory per firm)",
         ge=0.0,
+        le=100.0,
     ),
     _p(
         "networks.regency_group_share",
@@ -300,12 +385,34 @@ _ROWS = [
     ),
 ]
 
-TABLE: dict[str, Param] = {row.path: row for row in _ROWS}
+TABLE: dict[str, Param] = {}
+
+
+def ceiling(row: Param) -> Param:
+    """``row`` with a default upper bound by unit when it declares none: money
+    (:data:`MAX_IDR`), months (:data:`MAX_MONTHS`), counts of firms or people
+    (:data:`MAX_COUNT`), anything else numeric (:data:`MAX_OTHER`), so that no rule or
+    policy setting can overflow to NaN outcomes. A default above the ceiling (a policy's
+    ``end: 10000``, "to the end") raises the ceiling to it."""
+    if row.le is not None or isinstance(row.default, bool):
+        return row
+    if not isinstance(row.default, int | float):
+        return row
+    unit = row.unit.lower()
+    if unit.startswith("rp"):
+        cap = MAX_IDR
+    elif unit.startswith("month"):
+        cap = MAX_MONTHS
+    elif unit.split("/")[0].strip() in ("firms", "firm", "members", "people", "trainees", "loans"):
+        cap = MAX_COUNT
+    else:
+        cap = MAX_OTHER
+    return replace(row, le=max(cap, row.default))
 
 
 def register(*rows: Param) -> None:
-    """Add rows (rule modules register their parameters on import)."""
-    for row in rows:
+    """Add rows (rule modules register their parameters on import); see :func:`ceiling`."""
+    for row in map(ceiling, rows):
         if row.path in TABLE and TABLE[row.path] != row:
             raise ValueError(f"parameter {row.path} registered twice with different values")
         TABLE[row.path] = row
@@ -322,6 +429,9 @@ def register_rows(prefix: str, rows: tuple) -> SimpleNamespace:
         register(Param(f"{prefix}.{name}", default, unit, source, doc, **limits))
         defaults[name] = default
     return SimpleNamespace(**defaults)
+
+
+register(*_ROWS)
 
 
 def value(path: str) -> Any:
@@ -368,6 +478,8 @@ def check_range(path: str, val: Any) -> str | None:
         return None
     if p is None or isinstance(val, bool) or not isinstance(val, int | float):
         return None
+    if val != val or val in (float("inf"), float("-inf")):  # NaN passes every comparison
+        return f"{val} is not a finite number"
     if p.ge is not None and val < p.ge:
         return f"{val} is below the minimum {p.ge} (allowed {_range_text(p)})"
     if p.gt is not None and val <= p.gt:

@@ -32,7 +32,7 @@ class Registry:
 
     def get(self, name: str, file: str = "<config>", path: str = "use") -> Any:
         """The object called ``name``, or a ConfigError listing the names that exist."""
-        if name not in self._items:
+        if not isinstance(name, str) or name not in self._items:
             known = ", ".join(self.names()) or "none"
             raise ConfigError(file, path, f"unknown {self.kind} {name!r} (available: {known})")
         return self._items[name]

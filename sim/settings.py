@@ -3,6 +3,7 @@ keyword settings of rules, policies and shocks, and pydantic errors as one-line 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,9 +15,12 @@ from sim.registry import keyword_params
 
 
 class Section(BaseModel):
-    """A section of a scenario or experiment file: unknown keys are errors."""
+    """A section of a scenario or experiment file: unknown keys are errors.
 
-    model_config = ConfigDict(extra="forbid")
+    Strict: no bools or floats as integers (``count: true`` is not 1 firm); integers still count
+    as floats. No NaN or infinity: NaN passes every range check."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 def P(path: str) -> Any:
@@ -62,7 +66,11 @@ def check_settings(
 
 
 def coerce(value: Any, default: Any, file: str, path: str) -> Any:
-    """``value`` converted to the type of ``default`` (int → float allowed), or a ConfigError."""
+    """``value`` converted to the type of ``default`` (int → float allowed), or a ConfigError.
+
+    NaN and infinity are refused everywhere, also inside lists and mappings."""
+    if not _finite(value):
+        raise ConfigError(file, path, f"expected a finite number, got {value!r}")
     if (
         default is None
         or isinstance(default, list | dict | str)
@@ -76,12 +84,26 @@ def coerce(value: Any, default: Any, file: str, path: str) -> Any:
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif kind is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        value = float(value) if ok else value
+        try:
+            value = float(value) if ok else value
+        except OverflowError:  # an integer beyond float's range
+            ok = False
     else:
         ok = isinstance(value, kind)
     if not ok:
         raise ConfigError(file, path, f"expected {kind.__name__}, got {value!r}")
     return value
+
+
+def _finite(value: Any) -> bool:
+    """False when ``value`` is or holds (in lists and mappings) a NaN or an infinity."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple):
+        return all(map(_finite, value))
+    if isinstance(value, Mapping):
+        return all(map(_finite, value.values()))
+    return True
 
 
 def pydantic_error(exc: ValidationError, file: str, model: type[BaseModel]) -> ConfigError:

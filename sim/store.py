@@ -7,19 +7,21 @@ DIR/
   runs/<run_id>.json       the run's record, written LAST: a run exists when its record does
   firms/<run_id>.parquet   the run's end-of-run firm table (when the experiment keeps them)
   failed/<run_id>.txt      the traceback of a failed run, with the command that reruns it
-  .lock                    held (flock) by the batch writing DIR; the OS frees it on any exit
+  kills.json               runs that killed their worker process, and how often
+  .msme-sim.json           the marker: DIR was created by msme-sim for this experiment
+  .lock                    held by the batch writing DIR (filelock); the OS frees it on any exit
 
-Every file is written to a ``.tmp-*`` name and renamed, so a crash at any moment leaves only
-complete files; stale temporary files are removed when a batch opens the directory.
+Every file is written by :func:`sim.fileio.write_atomic`, so a crash (or a full disk) at any
+moment leaves only complete files, and runs.parquet stays the last good table; stale temporary
+files are removed when a batch opens the directory. A batch writes into, and ``--force``
+clears, only a folder msme-sim created (:mod:`sim.runner.outdir`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -29,38 +31,28 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
+from filelock import FileLock, Timeout
 
 from sim.errors import ConfigError
+from sim.fileio import TEMP_PREFIX, write_atomic
+from sim.runner.outdir import MARKER, check_replaceable, write_marker
 
-TEMP_PREFIX = ".tmp-"
+LOCK = ".lock"
+KILLS = "kills.json"
 FOLDERS = ("runs", "firms", "failed")
+#: Everything a batch folder written before markers existed can hold (with its report).
+LEGACY = {
+    "experiment.yaml",
+    "runs.parquet",
+    *FOLDERS,
+    LOCK,
+    "report.html",
+    "effects.csv",
+    "outcomes.json",
+}
 #: Leading columns of runs.parquet (the design's columns follow ``seed``).
 ID_COLUMNS = ["run_id", "arm", "replication", "seed"]
 RUN_COLUMNS = ["status", "error", "duration_s", "version", "config_hash"]
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary sibling and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_frame(path: Path, frame: pd.DataFrame) -> None:
-    """Write ``frame`` as Parquet to ``path`` through a temporary sibling and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        pq.write_table(arrow_table(frame), tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -80,6 +72,12 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
     return pa.table(columns)
 
 
+def write_frame(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` as Parquet to ``path`` atomically."""
+    table = arrow_table(frame)
+    write_atomic(path, lambda tmp: pq.write_table(table, tmp))
+
+
 def write_run_files(
     root: Path,
     record: dict[str, Any],
@@ -90,13 +88,13 @@ def write_run_files(
     """A worker's output: monthly and firm tables, or the traceback; then the record."""
     run_id = record["run_id"]
     if monthly is not None:
-        atomic_write_frame(root / "runs" / f"{run_id}.parquet", monthly)
+        write_frame(root / "runs" / f"{run_id}.parquet", monthly)
     if firms is not None:
-        atomic_write_frame(root / "firms" / f"{run_id}.parquet", firms)
+        write_frame(root / "firms" / f"{run_id}.parquet", firms)
     if traceback_text is not None:
-        atomic_write_bytes(root / "failed" / f"{run_id}.txt", traceback_text.encode())
+        write_atomic(root / "failed" / f"{run_id}.txt", traceback_text)
     text = json.dumps(record, default=str, allow_nan=True)
-    atomic_write_bytes(root / "runs" / f"{run_id}.json", text.encode())
+    write_atomic(root / "runs" / f"{run_id}.json", text)
     if traceback_text is None:  # after the record: a crash in between leaves a retried run failed
         (root / "failed" / f"{run_id}.txt").unlink(missing_ok=True)
 
@@ -125,12 +123,25 @@ class Store:
         self._lock_handle = None
 
     # --- lifecycle ----------------------------------------------------------------------------
-    def open(self, experiment: dict[str, Any], run_ids: set[str], force: bool, file: str) -> None:
-        """Create or reopen DIR for this experiment: lock it, check that the runs it holds
-        belong to this experiment (``force`` clears them instead), clean stale temp files."""
+    def open(
+        self,
+        experiment: dict[str, Any],
+        run_ids: set[str],
+        force: bool,
+        file: str,
+        mark: dict[str, Any],
+    ) -> None:
+        """Create or reopen DIR for this experiment: lock it, check that msme-sim created it
+        for this experiment and that the runs it holds belong to it (``force`` clears them
+        instead), clean stale temp files."""
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock(file)
         try:
+            if is_legacy(self.root):  # adopted: a batch of another name still needs --force
+                old = yaml.safe_load((self.root / "experiment.yaml").read_text(encoding="utf-8"))
+                name = old.get("name") if isinstance(old, dict) else None
+                write_marker(self.root, mark if name == mark["name"] else {**mark, "name": name})
+            check_replaceable(self.root, mark, force, file, ignore={LOCK})
             stale = [p.stem for p in self.runs_dir.glob("*.json") if p.stem not in run_ids]
             if stale and not force:
                 raise ConfigError(
@@ -140,46 +151,42 @@ class Store:
                     f"(was the file changed? e.g. {stale[0]}); use --force to clear them or "
                     "--out NEW_DIR",
                 )
-            if force and not (self.root / "experiment.yaml").is_file():
-                if any((self.root / name).exists() for name in FOLDERS):
-                    raise ConfigError(
-                        file,
-                        "--force",
-                        f"{self.root} has no experiment.yaml: not a results directory, "
-                        "nothing cleared (choose a new --out)",
-                    )
-            if force:
+            if force:  # DIR is empty or marked: only msme-sim's files are cleared
                 for name in FOLDERS:
                     shutil.rmtree(self.root / name, ignore_errors=True)
-                (self.root / "runs.parquet").unlink(missing_ok=True)
+                for name in ("runs.parquet", KILLS):
+                    (self.root / name).unlink(missing_ok=True)
+            write_marker(self.root, mark)
             for name in FOLDERS:
                 (self.root / name).mkdir(exist_ok=True)
             for folder in (self.root, *(self.root / name for name in FOLDERS)):
                 for temp in folder.glob(f"{TEMP_PREFIX}*"):
                     temp.unlink(missing_ok=True)
             text = yaml.safe_dump(experiment, sort_keys=False, allow_unicode=True)
-            atomic_write_bytes(self.root / "experiment.yaml", text.encode())
+            write_atomic(self.root / "experiment.yaml", text)
         except BaseException:
             self.release()
             raise
 
     def _lock(self, file: str) -> None:
-        handle = open(self.root / ".lock", "w")  # noqa: SIM115 (held until release)
+        lock = FileLock(self.root / LOCK, blocking=False)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
+            lock.acquire()
+        except Timeout:
             raise ConfigError(
                 file, "--out", f"{self.root} is in use by another batch (wait for it to finish)"
             ) from None
-        self._lock_handle = handle
-        _HELD_LOCKS.add(handle.fileno())
+        self._lock_handle = lock
+        fd = getattr(getattr(lock, "_context", None), "lock_file_fd", None)
+        if fd is not None:
+            _HELD_LOCKS.add(fd)
 
     def release(self) -> None:
         """Release the lock (the OS also releases it when the process dies)."""
         if self._lock_handle is not None:
-            _HELD_LOCKS.discard(self._lock_handle.fileno())
-            self._lock_handle.close()
+            fd = getattr(self._lock_handle._context, "lock_file_fd", None)
+            _HELD_LOCKS.discard(fd)
+            self._lock_handle.release()
             self._lock_handle = None
 
     # --- runs -----------------------------------------------------------------------------------
@@ -208,19 +215,38 @@ class Store:
         columns = lead + [c for c in kinds if c not in lead]
         schema = pa.schema([(c, _arrow_type(kinds[c])) for c in columns])
         statuses: dict[str, str] = {}
-        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}runs.parquet.", dir=self.root)
-        os.close(fd)
-        try:
+
+        def write(tmp: Path) -> None:
             with pq.ParquetWriter(tmp, schema) as writer:
                 for start in range(0, len(finished), chunk):
                     rows = [self.record(r) for r in finished[start : start + chunk]]
                     statuses.update((row["run_id"], row["status"]) for row in rows)
                     writer.write_table(pa.Table.from_pylist(rows, schema=schema))
-            os.replace(tmp, self.root / "runs.parquet")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+
+        write_atomic(self.root / "runs.parquet", write)
         return statuses
+
+    # --- runs that kill their worker ------------------------------------------------------------
+    def kills(self) -> dict[str, int]:
+        """``run_id → how many times the run killed its worker process`` (kills.json)."""
+        path = self.root / KILLS
+        return json.loads(path.read_text()) if path.is_file() else {}
+
+    def add_kill(self, run_id: str) -> int:
+        """Count one more worker killed by ``run_id``; return its count."""
+        kills = self.kills()
+        kills[run_id] = kills.get(run_id, 0) + 1
+        write_atomic(self.root / KILLS, json.dumps(kills, indent=1))
+        return kills[run_id]
+
+
+def is_legacy(root: Path) -> bool:
+    """A batch folder msme-sim wrote before it marked its folders: no marker, an
+    experiment.yaml and a runs.parquet, and nothing else than batch files."""
+    if not root.is_dir() or (root / MARKER).exists():
+        return False
+    names = {entry.name for entry in root.iterdir()}
+    return {"experiment.yaml", "runs.parquet"} <= names and names <= LEGACY
 
 
 def _arrow_type(types: set) -> pa.DataType:

@@ -17,6 +17,17 @@ def run(seed: int, months: int = 12, n: int = 300, **sections) -> MSMEModel:
     return model
 
 
+def paired(metric: str, a: dict, b: dict, seeds=SEEDS, **common) -> np.ndarray:
+    """Summary ``metric`` with options ``a`` minus with options ``b``, per seed (the same seeds in
+    both arms: common random numbers); ``common`` options apply to both."""
+    return np.array(
+        [
+            run(s, **common, **a).summary()[metric] - run(s, **common, **b).summary()[metric]
+            for s in seeds
+        ]
+    )
+
+
 def snapshot(model: MSMEModel) -> dict:
     """Copies of every firm column plus the model's cumulative policy spending."""
     s = model.state

@@ -301,13 +301,12 @@ def test_failed_runs_are_recorded_and_retried(tmp_path, cli):
 
 
 def test_lock_held_by_another_process_refuses_the_batch(tmp_path, cli):
-    import fcntl
+    from filelock import FileLock
 
     path = write_experiment(tmp_path)
     out = tmp_path / "locked"
     out.mkdir()
-    with open(out / ".lock", "w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+    with FileLock(out / ".lock"):
         code, _, stderr = cli("batch", path, "--executor", "serial", "--out", out)
     assert code == 2 and "in use by another batch" in stderr
     assert not (out / "runs.parquet").exists()
@@ -333,12 +332,12 @@ def test_changed_experiment_needs_force_but_more_replications_resume(tmp_path, c
     code, stdout, _ = cli("batch", path, "--executor", "serial", "--out", out, "--force")
     assert code == 0 and "4 run now, 0 already finished" in stdout
     assert len(runs_table(out)) == 4 and len(list((out / "runs").glob("*.json"))) == 4
-    # --force clears results directories only.
+    # --force clears only folders msme-sim created.
     other = tmp_path / "mine"
     (other / "runs").mkdir(parents=True)
     (other / "runs" / "keep.txt").write_text("not msme-sim's")
     code, _, stderr = cli("batch", path, "--executor", "serial", "--out", other, "--force")
-    assert code == 2 and "not a results directory" in stderr
+    assert code == 2 and "not created by msme-sim" in stderr
     assert (other / "runs" / "keep.txt").exists()
 
 

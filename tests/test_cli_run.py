@@ -41,6 +41,7 @@ def test_run_writes_three_files(tmp_path, cli):
     )
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        ".msme-sim.json",
         "config.yaml",
         "monthly.parquet",
         "outcomes.json",
@@ -54,7 +55,8 @@ def test_run_writes_three_files(tmp_path, cli):
     assert config["firms"]["count"] == 300 and config["months"] == 6
     assert config["rules"]["digital_adoption"]["use"] == "bass_gated"  # resolved, not sparse
     assert "Survival of initial firms" in stdout
-    assert [p.name for p in tmp_path.iterdir()] == ["run"]  # no temp dirs left behind
+    # No temp folders left behind (the hidden lock file of the swap stays, empty).
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".run.lock", "run"]
 
 
 def test_rerun_replaces_and_resolved_config_reproduces(tmp_path, cli):

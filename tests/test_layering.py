@@ -92,9 +92,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "sim.declarations",
         "sim.yamlfile",
         "sim.plugins",
-        "sim.resources",
     ),
-    ("sim.settings",),  # generic setting checks
+    ("sim.settings", "sim.resources"),  # generic setting checks, memory estimates
     ("sim.rules", "sim.interventions"),  # the registries of mechanisms, policies and shocks
     ("sim.state", "sim.network"),
     ("sim.population", "sim.rules.common"),
@@ -103,6 +102,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.catalogue",),  # imports the built-ins
     ("sim.config",),  # scenario resolution
     ("sim.model",),
+    ("sim.runner.outdir",),  # folders msme-sim created (marker, lock, safe swap)
     ("sim.store",),  # the results layout
     ("sim.runner", "sim.runner.*", "sim.viz", "sim.viz.*"),
     ("sim.validation", "sim.validation.*", "sim.docs"),

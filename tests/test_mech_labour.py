@@ -1,6 +1,6 @@
 """labour: workforce accounting, retirement by age band, the youth-training hook, conservative
-recruiting and the capacity cap. The 20-year ageing finding is tested in tests/test_mechanisms.py
-and tests/test_findings.py."""
+recruiting, the capacity cap and the 20-year ageing of a workforce without youths (the Tumang
+version with youth skill training is in tests/test_findings.py)."""
 
 from __future__ import annotations
 
@@ -112,3 +112,16 @@ def test_skilled_labour_caps_craft_capacity_only():
     s = model.state
     craft_entrants = entrants[(s.sector[entrants] == CRAFT) & s.alive[entrants]]
     assert len(craft_entrants) > 0 and set(model.shared.workforce_rows) >= set(craft_entrants)
+
+
+def test_ageing_workforce_without_youth_lowers_craft_output_over_20_years():
+    """Tolerance: over 6 paired seeds (240 months), craft output at the end is lower without
+    youth recruitment than with it in every seed, and falls below its first-year level."""
+    for seed in range(6):
+        with_youth = craft_model(seed, months=240)
+        without = craft_model(seed, months=240, labour=NO_YOUTH)
+        with_youth.run(), without.run()
+        out_with = with_youth.monthly()["craft_output_idr"]
+        out_without = without.monthly()["craft_output_idr"]
+        assert out_without.iloc[-1] < out_with.iloc[-1]
+        assert out_without.iloc[-12:].mean() < out_without.iloc[:12].mean()

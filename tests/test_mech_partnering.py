@@ -1,8 +1,7 @@
-"""partnering: reviews by partnership age, the accounts, and a per-firm reference of the whole
-monthly step (search, matching, gains, review) written here in plain loops.
-
-The directional findings (more ties → more partners; complementary beats random; mismatches lose
-money) are tested in tests/test_mechanisms.py and tests/test_findings.py.
+"""partnering: a per-firm reference of the whole monthly step (search, matching, gains, review)
+written here in plain loops, reviews by partnership age, the accounts, mutual living pairs, and
+the directional findings (more ties → more partners; complementary beats random; mismatches lose
+money; the fashion-cluster versions are in tests/test_findings.py).
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import numpy as np
 from sim.model import MSMEModel
 from sim.rules import variant
 from sim.rules.partnering import P
+from tests.collab_helpers import paired, run
 from tests.conftest import small
 
 # --- the reference: one firm at a time --------------------------------------------------------
@@ -190,3 +190,61 @@ def test_partnership_gains_and_losses_go_through_the_accounts():
         flows = (s.profit - s.drawings + s.new_loan - s.repayment)[:n]
         np.testing.assert_allclose((s.cash[:n] - cash)[alive], flows[alive], rtol=1e-9, atol=1e-3)
     assert len(checked) == 18 and model.summary()["partnerships_new_total"] > 0
+
+
+def test_partnerships_are_mutual_and_between_living_firms():
+    """Every month over 36 months of heavy turnover (entry rate 0.5): each partner's partner is
+    the firm itself and both are alive; partnerships do form and partnered firms do close."""
+    model = MSMEModel(small(n=300, months=36, rules={"exit_entry": {"entry_rate": 0.5}}), seed=5)
+    formed = closed_partners = 0
+    for _ in range(36):
+        partnered_before = model.state.partner >= 0
+        model.step()
+        s = model.state
+        partnered = s.partner >= 0
+        assert s.alive[partnered].all() and s.alive[s.partner[partnered]].all()
+        assert (s.partner[s.partner[partnered]] == np.flatnonzero(partnered)).all()
+        formed += int(partnered.sum())
+        closed_partners += int((partnered_before & ~s.alive[: len(partnered_before)]).sum())
+    assert formed > 0 and closed_partners > 0
+
+
+# --- direction --------------------------------------------------------------------------------
+
+SEEDS = range(12)
+
+
+def test_firms_with_more_ties_find_more_partners():
+    """Tolerance: over 12 seeds, the share of firms ever partnered is higher among the top
+    third by number of ties than among the bottom third, in at least 10 seeds."""
+    wins = 0
+    for seed in SEEDS:
+        model = MSMEModel(
+            small(n=300, months=24, networks={"cluster_degree": 6, "rewire_p": 0.3}), seed=seed
+        )
+        ever = np.zeros(300, dtype=bool)
+        for _ in range(24):
+            model.step()
+            ever |= model.state.partner[:300] >= 0
+        degree = np.diff(model.net.ties_csr.indptr)[:300]
+        low, high = np.quantile(degree, [1 / 3, 2 / 3])
+        wins += ever[degree >= high].mean() > ever[degree <= low].mean()
+    assert wins >= 10
+
+
+def test_complementary_partnering_beats_random_and_mismatches_lose_money():
+    """Tolerance: over 12 paired seeds (12 months) the total profit of partnerships is higher
+    with complementary matching in at least 11 seeds; under random matching it is negative on
+    average, and partnerships with negative fit lose money."""
+    comp = {"rules": {"partnering": {"use": "complementary"}}}
+    rand = {"rules": {"partnering": {"use": "random"}}}
+    diff = paired("partnership_profit_total_idr", comp, rand, SEEDS, months=12)
+    assert (diff > 0).sum() >= 11
+    random_profit = [
+        run(s, months=12, **rand).summary()["partnership_profit_total_idr"] for s in SEEDS
+    ]
+    assert np.mean(random_profit) < 0
+    model = run(1, months=9, **rand)  # between reviews: mismatched pairs still exist
+    s = model.state
+    mismatched = (s.partner >= 0) & (s.partner_fit < 0)
+    assert mismatched.any() and (s.partner_gain[mismatched] < 0).all()

@@ -21,13 +21,12 @@ This package's ``__init__`` holds the registry only; ``sim.catalogue`` imports t
 from __future__ import annotations
 
 import functools
-import importlib.util
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim import plugins
 from sim.declarations import Column, SharedField, Unit, caller_file
 from sim.errors import ConfigError
 from sim.outcomes import HIGHER, LOWER, NEITHER
@@ -292,22 +291,5 @@ def bind(rules: Mapping[str, Mapping[str, Any]]) -> dict[str, Callable | None]:
 
 
 def load_plugins(paths: list[str], file: str) -> list[str]:
-    """Import student rule files named in a scenario's ``plugins:``; return absolute paths."""
-    out = []
-    base = Path(file).parent if Path(file).is_file() else Path.cwd()
-    for i, item in enumerate(paths):
-        path = (base / item).resolve()
-        if not path.is_file():
-            raise ConfigError(file, f"plugins.{i}", f"file not found: {item}")
-        module_name = f"msme_sim_plugin_{abs(hash(str(path)))}"
-        if module_name not in sys.modules:
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            try:
-                spec.loader.exec_module(module)
-            except Exception as exc:  # a student's file: report it as bad input, in one line
-                del sys.modules[module_name]
-                raise ConfigError(file, f"plugins.{i}", f"{item} failed to import: {exc}") from None
-        out.append(str(path))
-    return out
+    """Import the rule files named in a scenario's ``plugins:`` (see :mod:`sim.plugins`)."""
+    return plugins.load_plugins(paths, file)

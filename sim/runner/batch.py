@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,16 +19,15 @@ from typing import Any
 import pandas as pd
 
 from sim.catalogue import write_catalogue
-from sim.runner.executors import check_options, open_pool, run_tasks
+from sim.resources import check_batch
+from sim.runner.executors import WorkerDied, check_options, open_pool, run_tasks
 from sim.runner.experiment import load_experiment, resolved_experiment
+from sim.runner.outdir import check_replaceable, marker
 from sim.runner.plan import Plan, RunSpec, expand
+from sim.runner.seeds import config_hash
 from sim.runner.single import check_writable
 from sim.runner.task import Task, execute
-from sim.store import Store
-
-
-class BatchAborted(RuntimeError):
-    """The batch stopped before its end (e.g. a worker process died); rerun to resume."""
+from sim.store import LOCK, Store, is_legacy, write_run_files
 
 
 @dataclass
@@ -59,19 +58,25 @@ class BatchResult:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def prepare(source: str | Path | Mapping[str, Any], out: str | Path | None = None):
-    """Validate the experiment and every run and decide the results directory; write nothing.
+def prepare(
+    source: str | Path | Mapping[str, Any], out: str | Path | None = None, force: bool = False
+):
+    """Validate the experiment and every run and check the results directory; write nothing.
 
-    Returns ``(plan, resolved experiment, results directory)``.
+    Returns ``(plan, resolved experiment, results directory, its marker)``.
     """
     exp = load_experiment(source)
     file = "<experiment>" if isinstance(source, Mapping) else str(source)
     plan = expand(exp, file)
     root = Path(out) if out else Path("results") / exp.name
-    check_writable(root, file)
     experiment = resolved_experiment(exp, file)
     experiment["runs"] = len(plan)
-    return plan, experiment, root
+    origin = None if isinstance(source, Mapping) else str(Path(source).resolve())
+    mark = marker("batch", exp.name, origin, config_hash(experiment))
+    check_writable(root, file)
+    if not is_legacy(root):  # Store.open adopts a batch folder written before markers
+        check_replaceable(root, mark, force, file, ignore={LOCK})
+    return plan, experiment, root, mark
 
 
 def run_batch(
@@ -92,39 +97,34 @@ def run_batch(
     """
     label = "<experiment>" if isinstance(source, Mapping) else str(source)
     check_options(executor, workers, scheduler, label)
-    plan, experiment, root = prepare(source, out)
+    plan, experiment, root, mark = prepare(source, out, force)
+    check_batch(plan, executor, workers, scheduler, label)
     root = root.resolve()  # workers may run elsewhere (another cwd, another machine)
     store = Store(root)
     order = [spec.run_id for spec in plan]
-    try:
-        with ExitStack() as stack:
-            # Connect first: an unreachable scheduler is reported before DIR is touched.
-            pool = None
-            if force or missing(plan, store.statuses(), retry_failed):
-                pool = stack.enter_context(open_pool(executor, workers, scheduler, plan.file))
-            store.open(experiment, set(order), force, plan.file)
-            write_catalogue(root, plan.outcomes)
+
+    def opener(n: int | None = workers):
+        return open_pool(executor, n, scheduler, plan.file)
+
+    with ExitStack() as stack:
+        # Connect first: an unreachable scheduler is reported before DIR is touched.
+        pool = None
+        if force or missing(plan, store.statuses(), retry_failed):
+            pool = stack.enter_context(opener())
+        store.open(experiment, set(order), force, plan.file, mark)
+        write_catalogue(root, plan.outcomes)
+        try:
+            todo = missing(plan, store.statuses(), retry_failed)
+            store.write_runs_table(order)
+            done = 0
+            if todo:
+                pool = pool or stack.enter_context(opener())
+                done = _run(pool, opener, store, plan, todo, progress)
+        finally:
             try:
-                todo = missing(plan, store.statuses(), retry_failed)
-                store.write_runs_table(order)
-                done = 0
-                if todo:
-                    pool = pool or stack.enter_context(
-                        open_pool(executor, workers, scheduler, plan.file)
-                    )
-                    done = _run(pool, plan, todo, root, progress)
+                table = store.write_runs_table(order)
             finally:
-                try:
-                    table = store.write_runs_table(order)
-                finally:
-                    store.release()
-    except Exception as exc:
-        if type(exc).__name__ in ("BrokenProcessPool", "KilledWorker"):
-            raise BatchAborted(
-                f"a worker process died ({type(exc).__name__}; out of memory?); finished runs "
-                "are kept: rerun the same command to resume"
-            ) from None
-        raise
+                store.release()
     failed = {run_id for run_id, status in table.items() if status == "failed"}
     rerun = [plan.rerun_command(s) for s in plan if s.run_id in failed][:3]
     return BatchResult(root, len(plan), done, len(failed), len(plan) - len(todo), rerun)
@@ -139,31 +139,88 @@ def missing(plan: Plan, statuses: dict[str, str], retry_failed: bool) -> list[Ru
     ]
 
 
-def _run(pool, plan: Plan, todo: list[RunSpec], root: Path, progress: bool | None) -> int:
-    """Run ``todo`` on ``pool``; return how many finished without error."""
+#: A run that kills its worker process this many times is recorded as failed.
+KILL_LIMIT = 2
+
+
+def _run(pool, opener, store: Store, plan: Plan, todo: list[RunSpec], progress) -> int:
+    """Run ``todo`` on ``pool``; return how many finished without error.
+
+    When a worker dies, the runs it had in flight are rerun one at a time in a pool of their
+    own: a run that kills its worker there :data:`KILL_LIMIT` times (counted in the store,
+    across batches) is recorded as failed, the others finish, and the batch goes on in a new
+    pool.
+    """
+    done = failed = 0
+
+    def task(spec: RunSpec) -> Task:
+        firms = spec.replication < plan.experiment.firm_tables
+        return Task(
+            str(store.root),
+            base_record(plan, spec),
+            plan.scenario(spec),
+            firms,
+            plan.rerun_command(spec),
+        )
+
+    queue = list(todo)
+    with Progress(len(todo), plan.experiment.name, progress) as bar, ExitStack() as pools:
+        while queue:
+            finished: set[str] = set()
+            suspects: list[RunSpec] = []
+            try:
+                for _, (run_id, status) in run_tasks(pool, execute, map(task, queue)):
+                    finished.add(run_id)
+                    done += status == "done"
+                    failed += status == "failed"
+                    bar.update(done, failed)
+            except WorkerDied as died:
+                ids = {t.record["run_id"] for t in died.in_flight}
+                suspects = [s for s in queue if s.run_id in ids]
+            queue = [s for s in queue if s.run_id not in finished and s not in suspects]
+            for spec in suspects:
+                status = _isolated(opener, store, task(spec))
+                done += status == "done"
+                failed += status == "failed"
+                bar.update(done, failed)
+            if queue:
+                pools.close()  # the broken pool's successor, if any
+                pool = pools.enter_context(opener())
+    return done
+
+
+def _isolated(opener, store: Store, task: Task) -> str:
+    """Run a task suspected of killing its worker alone, in a one-worker pool, until it
+    finishes or has killed :data:`KILL_LIMIT` workers; return its status."""
+    run_id = task.record["run_id"]
+    while True:
+        with opener(1) as solo:
+            try:
+                for _, (_, status) in run_tasks(solo, execute, [task]):
+                    return status
+            except WorkerDied:
+                kills = store.add_kill(run_id)
+        if kills >= KILL_LIMIT:
+            error = f"killed its worker process {kills} times (out of memory?)"
+            record = {**task.record, "status": "failed", "error": error, "duration_s": None}
+            text = f"rerun alone: {task.rerun}\n\n{error}\n"
+            write_run_files(store.root, record, None, None, text)
+            return "failed"
+
+
+def base_record(plan: Plan, spec: RunSpec) -> dict[str, Any]:
+    """The id, design and version columns of a run's record."""
     from sim.version import __version__
 
-    def tasks() -> Iterator[Task]:
-        for spec in todo:
-            record = {
-                "run_id": spec.run_id,
-                "arm": spec.arm,
-                "replication": spec.replication,
-                "seed": spec.seed,
-                **plan.columns(spec),
-                "version": __version__,
-                "config_hash": spec.config_hash,
-            }
-            firms = spec.replication < plan.experiment.firm_tables
-            yield Task(str(root), record, plan.scenario(spec), firms, plan.rerun_command(spec))
-
-    done = failed = 0
-    with Progress(len(todo), plan.experiment.name, progress) as bar:
-        for _, status in run_tasks(pool, execute, tasks()):
-            done += status == "done"
-            failed += status == "failed"
-            bar.update(done, failed)
-    return done
+    return {
+        "run_id": spec.run_id,
+        "arm": spec.arm,
+        "replication": spec.replication,
+        "seed": spec.seed,
+        **plan.columns(spec),
+        "version": __version__,
+        "config_hash": spec.config_hash,
+    }
 
 
 class Progress:

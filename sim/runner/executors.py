@@ -33,23 +33,41 @@ class Pool:
     slots: int
 
 
-def run_tasks(pool: Pool, fn: Callable, tasks: Iterable[Any]) -> Iterator[Any]:
-    """``fn(task)`` for every task on ``pool``, at most ``pool.slots`` in flight; yields results
-    in completion order."""
+class WorkerDied(RuntimeError):
+    """A worker process died mid-task (as when the out-of-memory killer ends it): the pool is
+    broken. ``in_flight`` are the tasks it had not returned, among them the one that killed it."""
+
+    def __init__(self, in_flight: list[Any]):
+        super().__init__(f"a worker process died with {len(in_flight)} task(s) in flight")
+        self.in_flight = in_flight
+
+
+#: Exceptions that mean a worker process died: a local pool breaks; Dask gives up on the task.
+DEATHS = ("BrokenProcessPool", "KilledWorker")
+
+
+def run_tasks(pool: Pool, fn: Callable, tasks: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+    """``fn(task)`` for every task on ``pool``, at most ``pool.slots`` in flight; yields
+    ``(task, result)`` in completion order. Raises :class:`WorkerDied` if a worker dies."""
     queue = iter(tasks)
-    pending = set()
+    pending: dict[Any, Any] = {}
     for task in queue:
-        pending.add(pool.submit(fn, task))
+        pending[pool.submit(fn, task)] = task
         if len(pending) >= pool.slots:
             break
     while pending:
-        done, pending = pool.wait(pending, return_when=FIRST_COMPLETED)
-        pending = set(pending)
+        done, _ = pool.wait(set(pending), return_when=FIRST_COMPLETED)
         for future in done:
-            yield future.result()
+            try:
+                result = future.result()
+            except Exception as exc:
+                if type(exc).__name__ not in DEATHS:
+                    raise
+                raise WorkerDied(list(pending.values())) from None
+            yield pending.pop(future), result
             task = next(queue, None)
             if task is not None:
-                pending.add(pool.submit(fn, task))
+                pending[pool.submit(fn, task)] = task
 
 
 def check_options(kind: str, workers: int | None, scheduler: str | None, file: str) -> None:

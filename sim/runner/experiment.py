@@ -22,6 +22,7 @@ expansion into runs (``sim.runner.plan``) validates every run before the first o
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -29,10 +30,15 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
-from sim.config import Section, pydantic_error, read_yaml
+from sim.config import SLUG, Section, pydantic_error, read_yaml
 from sim.errors import ConfigError
+from sim.yamlfile import check_yaml_name
 
 NAME = r"^[A-Za-z0-9_.-]+$"
+# Sizes: far beyond any study a machine can run, small enough to refuse a typo up front.
+MAX_SAMPLES = 10_000
+MAX_REPLICATIONS = 10_000
+MAX_RUNS = 1_000_000
 
 
 class Arm(Section):
@@ -65,7 +71,9 @@ class Sweep(Section):
     """A grid (every combination) or a Latin hypercube sample of parameter values."""
 
     method: Literal["grid", "lhs"] = "grid"
-    samples: int = Field(10, ge=1, description="lhs design points; grid points per low-high range")
+    samples: int = Field(
+        10, ge=1, le=MAX_SAMPLES, description="lhs design points; grid points per low-high range"
+    )
     parameters: dict[str, Range] = Field(min_length=1)
 
 
@@ -73,20 +81,22 @@ class Sensitivity(Section):
     """A SALib design (Morris trajectories or Sobol/Saltelli samples) over parameter ranges."""
 
     method: Literal["morris", "sobol"] = "morris"
-    samples: int = Field(8, ge=1, description="Morris trajectories or Sobol base samples (N)")
+    samples: int = Field(
+        8, ge=1, le=MAX_SAMPLES, description="Morris trajectories or Sobol base samples (N)"
+    )
     parameters: dict[str, Range] = Field(min_length=1)
 
 
 class Experiment(Section):
     """A validated experiment file (before expansion into runs)."""
 
-    name: str = Field("experiment", min_length=1, pattern=NAME)
+    name: str = Field("experiment", pattern=SLUG)
     description: str = ""
     scenario: str = Field(min_length=1)
     set: dict[str, Any] = Field(default_factory=dict)
     arms: list[Arm] = Field(default_factory=lambda: [Arm(name="baseline")], min_length=1)
-    replications: int = Field(10, ge=1)
-    seed: int = Field(12345, ge=0)
+    replications: int = Field(10, ge=1, le=MAX_REPLICATIONS)
+    seed: int = Field(12345, ge=0, le=2**63 - 1)
     outcome: str = "survival_rate"
     firm_tables: int = Field(
         20,
@@ -118,7 +128,9 @@ def load_experiment(source: str | Path | Mapping[str, Any], file: str | None = N
 
 
 def check(exp: Experiment, file: str) -> None:
-    """Checks across fields: unique arm names; one design; SALib-ready sensitivity ranges."""
+    """Checks across fields: a YAML scenario; unique arm names; one design; SALib-ready
+    sensitivity ranges; at most :data:`MAX_RUNS` runs."""
+    check_yaml_name(file, "scenario", exp.scenario)
     seen: set[str] = set()
     for i, arm in enumerate(exp.arms):
         if arm.name in seen:
@@ -126,6 +138,15 @@ def check(exp: Experiment, file: str) -> None:
         seen.add(arm.name)
     if exp.sweep is not None and exp.sensitivity is not None:
         raise ConfigError(file, "sensitivity", "give either sweep or sensitivity, not both")
+    runs = len(exp.arms) * design_size(exp) * exp.replications
+    if runs > MAX_RUNS:
+        where = "sweep" if exp.sweep else "sensitivity" if exp.sensitivity else "replications"
+        raise ConfigError(
+            file,
+            where,
+            f"the experiment expands to {runs:,} runs (arms × design points × replications); "
+            f"at most {MAX_RUNS:,}",
+        )
     sens = exp.sensitivity
     if sens is None:
         return
@@ -141,6 +162,20 @@ def check(exp: Experiment, file: str) -> None:
             "sensitivity.samples",
             f"Sobol designs need a power of 2 (got {sens.samples}; try {lower} or {2 * lower})",
         )
+
+
+def design_size(exp: Experiment) -> int:
+    """How many design points :func:`design_points` makes, computed without making them."""
+    if exp.sweep is not None:
+        if exp.sweep.method == "lhs":
+            return exp.sweep.samples
+        axes = exp.sweep.parameters.values()
+        return math.prod(exp.sweep.samples if r.values is None else len(r.values) for r in axes)
+    if exp.sensitivity is not None:
+        d = len(exp.sensitivity.parameters)
+        per_sample = d + 1 if exp.sensitivity.method == "morris" else 2 * d + 2
+        return exp.sensitivity.samples * per_sample
+    return 1
 
 
 def design_points(exp: Experiment) -> list[dict[str, Any]]:

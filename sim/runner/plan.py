@@ -91,7 +91,7 @@ class Plan(Sequence):
         for where, items in layers:
             for key, value in sorted(items.items(), key=lambda item: not picks_variant(item[0])):
                 if key == "plugins" and isinstance(value, list):  # relative to the experiment file
-                    value = [str((Path(self.file).parent / str(p)).resolve()) for p in value]
+                    value = locate_all(value, self.file, f"{where}.plugins")
                 out.append((where, key, value))
         return out
 
@@ -174,8 +174,15 @@ def base_scenario(path: Path) -> dict[str, Any]:
         data["name"] = path.stem
     plugins = data.get("plugins")
     if isinstance(plugins, list):
-        data["plugins"] = [str((path.parent / str(p)).resolve()) for p in plugins]
+        data["plugins"] = locate_all(plugins, str(path), "plugins")
     return data
+
+
+def locate_all(items: list, file: str, where: str) -> list[str]:
+    """Plugin entries as absolute paths (files) or module names, checked by sim.plugins."""
+    from sim.plugins import locate
+
+    return [locate(item, file, f"{where}.{i}") for i, item in enumerate(items)]
 
 
 def check_outcome(name: str, file: str) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
+import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,8 @@ import pandas as pd
 from sim.catalogue import write_catalogue
 from sim.config import Scenario, dump
 from sim.errors import ConfigError
+from sim.fileio import write_atomic
+from sim.runner.outdir import check_replaceable, marker, replace_folder
 
 
 @dataclass
@@ -59,43 +60,57 @@ def check_writable(out_dir: Path, file: str = "--out") -> None:
         raise ConfigError(file, "--out", f"{target} is not writable") from None
 
 
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+def json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinite float (nested too) replaced by None, so the JSON
+    written is valid (``null``, not the bare ``NaN`` strict readers reject)."""
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
-def write_run(output: RunOutput, out_dir: str | Path) -> Path:
+def run_marker(scenario: Scenario, source: str | Path | None = None) -> dict[str, Any]:
+    """The marker of a run folder of ``scenario`` (read from ``source``, if a file)."""
+    from sim.runner.seeds import config_hash
+
+    origin = str(Path(source).resolve()) if source is not None else None
+    return marker("run", scenario.name, origin, config_hash(scenario.model_dump(mode="json")))
+
+
+def check_out(
+    out_dir: str | Path, mark: dict[str, Any], force: bool = False, file: str = "--out"
+) -> None:
+    """Before any work: ``out_dir`` can be written and msme-sim may replace it."""
+    check_writable(Path(out_dir), file)
+    check_replaceable(Path(out_dir), mark, force, file)
+
+
+def write_run(
+    output: RunOutput,
+    out_dir: str | Path,
+    source: str | Path | None = None,
+    force: bool = False,
+    file: str = "--out",
+) -> Path:
     """Write config.yaml, monthly.parquet and summary.json into ``out_dir`` atomically.
 
-    Everything goes to a temporary sibling directory first, which then replaces ``out_dir``
-    by rename, so readers never see a half-written run.
+    Everything goes to a temporary sibling folder first, which then replaces ``out_dir`` under
+    a lock, so readers never see a half-written run. ``out_dir`` is replaced only if msme-sim
+    created it for the same scenario (``source`` file; ``force``: any msme-sim run folder).
     """
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        (tmp / "config.yaml").write_text(dump(output.scenario), encoding="utf-8")
-        output.monthly.to_parquet(tmp / "monthly.parquet", index=False)
-        (tmp / "summary.json").write_text(json.dumps(output.summary, indent=2) + "\n")
+
+    def fill(folder: Path) -> None:
+        write_atomic(folder / "config.yaml", dump(output.scenario))
+        write_atomic(
+            folder / "monthly.parquet", lambda tmp: output.monthly.to_parquet(tmp, index=False)
+        )
+        text = json.dumps(json_safe(output.summary), indent=2, allow_nan=False) + "\n"
+        write_atomic(folder / "summary.json", text)
         if output.catalogue is not None:
-            write_catalogue(tmp, output.catalogue)
-        old = None
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+            write_catalogue(folder, output.catalogue)
+
+    mark = run_marker(output.scenario, source)
+    return replace_folder(Path(out_dir), mark, fill, force, file)

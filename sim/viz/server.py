@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -51,10 +53,39 @@ def solara_env(scenario: Path) -> dict[str, str]:
 def serve(scenario: str | Path, host: str = "127.0.0.1", port: int = 8765) -> int:
     """Check the scenario, print the URL and run the server until it stops; its exit code."""
     scenario = Path(scenario)
+    if not 1 <= port <= 65535:
+        raise ConfigError("msme-sim viz", "--port", f"must be 1 to 65535 (got {port})")
     load_scenario(scenario)  # bad input fails here, in one line, before a server starts
     if importlib.util.find_spec("solara") is None:
         raise ConfigError(
             "msme-sim viz", "solara", "not installed (pip install -e '.[viz]' or make test)"
         )
     print(f"msme-sim viz: {scenario} at http://{host}:{port}/ (Ctrl+C stops)", flush=True)
-    return subprocess.run(solara_command(host, port), env=solara_env(scenario)).returncode
+    return run_group(solara_command(host, port), solara_env(scenario))
+
+
+def run_group(command: list[str], env: dict[str, str]) -> int:
+    """Run ``command`` in its own process group until it exits; SIGTERM, SIGINT or SIGHUP to
+    this process stop the whole group, so no server child is left listening."""
+    posix = os.name == "posix"
+    child = subprocess.Popen(command, env=env, start_new_session=posix)
+    if not posix:
+        return child.wait()
+
+    stopped: list[int] = []
+
+    def stop(signum, frame):
+        stopped.append(signum)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
+
+    handled = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, stop) for sig in handled}
+    try:
+        code = child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)  # anything of the group still running
+    return 128 + stopped[0] if stopped else code
