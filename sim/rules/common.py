@@ -64,3 +64,54 @@ def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
         [level >= 2, level == 1], [connectivity.gb_marketplace, connectivity.gb_messaging], 0.0
     )
     return gb * villages.data_price[state.village] * (1 - state.data_subsidy)
+
+
+def group_mean(values: np.ndarray, mask: np.ndarray, group: np.ndarray, n_groups: int):
+    """Per group: (mean of ``values`` where ``mask`` holds, count); group -1 is ignored."""
+    rows = mask & (group >= 0)
+    count = np.bincount(group[rows], minlength=n_groups)
+    total = np.bincount(group[rows], weights=values[rows], minlength=n_groups)
+    return np.divide(total, count, out=np.zeros(n_groups), where=count > 0), count
+
+
+def choose_members(
+    state,
+    prefix: str,
+    active: np.ndarray,
+    group: np.ndarray,
+    n_groups: int,
+    explore_draws: np.ndarray,
+    explore_rate: float,
+    patience: int,
+) -> np.ndarray:
+    """This month's members of a collaboration, from what each firm knows.
+
+    A member leaves after ``patience`` months in a row of negative expected gain
+    (``<prefix>_losing_months``). A living firm in a group that is not a member joins when the
+    firms that took part last month in its group (``active``) expected, on average, a
+    positive net gain (its peers), or with chance ``explore_rate`` (``explore_draws`` < rate);
+    a joiner starts with its peers' mean expectation (0 without peers) and no losing months.
+    Returns the ``<prefix>_member`` column, updated in place.
+    """
+    member = state[f"{prefix}_member"]
+    expected = state[f"{prefix}_expected_gain_idr"]
+    losing = state[f"{prefix}_losing_months"]
+    peers, count = group_mean(expected, active, group, n_groups)
+    in_group = state.alive & (group >= 0)
+    peer = np.where(group >= 0, peers[np.maximum(group, 0)], 0.0)
+    has_peers = np.where(group >= 0, count[np.maximum(group, 0)] > 0, False)
+    stay = member & (losing < patience)
+    join = in_group & ~stay & ((has_peers & (peer > 0)) | (explore_draws < explore_rate))
+    expected[join] = np.where(has_peers[join], peer[join], 0.0)
+    losing[join] = 0
+    member[:] = stay | join
+    return member
+
+
+def learn_gain(state, prefix: str, rows: np.ndarray, gain: np.ndarray, memory: float) -> None:
+    """Fold this month's net gain (Rp) of the firms ``rows`` that took part into their
+    exponentially weighted expected gain; count months in a row with a negative expectation."""
+    expected = state[f"{prefix}_expected_gain_idr"]
+    losing = state[f"{prefix}_losing_months"]
+    expected[rows] = (1 - memory) * expected[rows] + memory * gain
+    losing[rows] = np.where(expected[rows] < 0, losing[rows] + 1, 0)
