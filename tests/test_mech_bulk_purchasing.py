@@ -206,6 +206,7 @@ def reference_bulk_purchasing(
         explore,
         explore_rate,
         patience,
+        memory,
     )
 
     def discount(q):
@@ -380,25 +381,27 @@ def test_a_member_leaves_after_patience_losing_months():
 
 
 def test_peers_gains_draw_new_members_and_losses_keep_them_away():
-    """Same state, one month: firms outside the pool (not members) in groups whose paying
-    members expect a gain join; in groups whose members expect a loss they do not (no
-    exploration)."""
+    """Same state, one month (no exploration): a firm outside the pool with no expectation of its
+    own joins when its group's paying members expect a gain (its expectation becomes memory ×
+    theirs) and stays out when they expect a loss; a firm that lost on its own (expected
+    −Rp 1 M) is not drawn back by one month of peers expecting Rp 100 k; firms without paying
+    peers stay out."""
     model = MSMEModel(small(n=300, rules={"bulk_purchasing": {"explore_rate": 0.0}}), seed=5)
     model.step()
     s, group = model.state, first_group(model.net.groups)
     outside = s.alive & (group >= 0) & ~s.pooling
-    for sign in (1.0, -1.0):
-        state = {k: s[k].copy() for k in ("pool_member", "pool_expected_gain_idr")}
+    peers = np.isin(group, group[s.pooling]) & outside
+    assert peers.any()
+    saved = {k: s[k].copy() for k in ("pool_member", "pool_expected_gain_idr")}
+    for sign, own in ((1.0, 0.0), (-1.0, 0.0), (1.0, -1e6)):
         s.pool_member[outside] = False
+        s.pool_expected_gain_idr[outside] = own
         s.pool_expected_gain_idr[s.pooling] = sign * 1e5
         member = choose_members(
-            s, "pool", s.pooling, group, model.net.n_groups, np.ones(s.n), 0.0, 3
+            s, "pool", s.pooling, group, model.net.n_groups, np.ones(s.n), 0.0, 3, 0.3
         )
-        peers = np.isin(group, group[s.pooling]) & outside
-        assert peers.any()
-        assert member[peers].all() if sign > 0 else not member[peers].any()
+        assert member[peers].all() if sign > 0 and own == 0 else not member[peers].any()
         assert not member[outside & ~peers].any()
-        if sign > 0:
-            np.testing.assert_allclose(s.pool_expected_gain_idr[peers], 1e5)
-        for k, v in state.items():
+        np.testing.assert_allclose(s.pool_expected_gain_idr[peers], 0.7 * own + 0.3 * sign * 1e5)
+        for k, v in saved.items():
             s[k][:] = v

@@ -325,7 +325,9 @@ def group_pool(
     s, n_groups = model.state, model.net.n_groups
     draws, explore = rng.random((2, s.n))
     group = pool_group(model)
-    member = choose_members(s, "pool", s.pooling, group, n_groups, explore, explore_rate, patience)
+    member = choose_members(
+        s, "pool", s.pooling, group, n_groups, explore, explore_rate, patience, memory
+    )
     commit = planned_order(s)
     join = member & s.alive & (group >= 0) & (s.trust >= min_trust) & (commit > 0)
     join &= s.cash >= commit

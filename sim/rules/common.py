@@ -83,26 +83,28 @@ def choose_members(
     explore_draws: np.ndarray,
     explore_rate: float,
     patience: int,
+    memory: float,
 ) -> np.ndarray:
     """This month's members of a collaboration, from what each firm knows.
 
     A member leaves after ``patience`` months in a row of negative expected gain
-    (``<prefix>_losing_months``). A living firm in a group that is not a member joins when the
-    firms that took part last month in its group (``active``) expected, on average, a
-    positive net gain (its peers), or with chance ``explore_rate`` (``explore_draws`` < rate);
-    a joiner starts with its peers' mean expectation (0 without peers) and no losing months.
-    Returns the ``<prefix>_member`` column, updated in place.
+    (``<prefix>_losing_months``). A living firm in a group that is not a member hears what the
+    firms that took part last month in its group (``active``, its peers) expected on average:
+    its own expectation moves towards theirs with weight ``memory``, and it joins when that
+    expectation is positive (a firm that lost on its own needs several months of good news), or
+    with chance ``explore_rate`` (``explore_draws`` < rate). A joiner starts with no losing
+    months. Returns the ``<prefix>_member`` column, updated in place.
     """
     member = state[f"{prefix}_member"]
     expected = state[f"{prefix}_expected_gain_idr"]
     losing = state[f"{prefix}_losing_months"]
     peers, count = group_mean(expected, active, group, n_groups)
-    in_group = state.alive & (group >= 0)
-    peer = np.where(group >= 0, peers[np.maximum(group, 0)], 0.0)
-    has_peers = np.where(group >= 0, count[np.maximum(group, 0)] > 0, False)
+    safe = np.maximum(group, 0)
     stay = member & (losing < patience)
-    join = in_group & ~stay & ((has_peers & (peer > 0)) | (explore_draws < explore_rate))
-    expected[join] = np.where(has_peers[join], peer[join], 0.0)
+    outside = state.alive & (group >= 0) & ~stay
+    heard = outside & (count[safe] > 0)
+    expected[heard] = (1 - memory) * expected[heard] + memory * peers[safe[heard]]
+    join = (heard & (expected > 0)) | (outside & (explore_draws < explore_rate))
     losing[join] = 0
     member[:] = stay | join
     return member

@@ -162,7 +162,7 @@ def group_promotion(
         s, "promo", np.flatnonzero(last), perceived_gain(model, promo_cost_idr)[last], memory
     )
     member = choose_members(
-        s, "promo", last, group, model.net.n_groups, explore, explore_rate, patience
+        s, "promo", last, group, model.net.n_groups, explore, explore_rate, patience, memory
     )
     sellers = s.alive & (s.level >= 1) & has_signal(s, model.villages)
     promoters = member & sellers & (s.openness >= min_openness) & (group >= 0)
