@@ -198,18 +198,22 @@ TUMANG = ["firms.count=200"]
 
 def test_tumang_facilitation_raises_trust_information_and_collective_gains():
     """Finding 5a. Tolerance: over 20 paired seeds (60 months), facilitated meetings raise firms'
-    trust, village information sharing and pooling participation, and lower input costs
-    relative to list price, in every seed."""
+    trust and village information sharing and lower input costs relative to list price, in
+    every seed; pooling participation is higher on average and in at least 18 of 20 seeds
+    (members now leave pools that have not paid them and rejoin on their peers' gains, so the
+    month-60 share of one seed can dip below its pair's)."""
     facilitation = ["policies=[{use: cooperative_facilitation, budget_idr: 1.0e+9}]"]
     common = TUMANG + ["months=60"]
     for key, sign in (
         ("mean_trust", 1),
         ("mean_information_sharing", 1),
-        ("pooling_participation", 1),
         ("mean_input_cost_ratio", -1),
     ):
         diff = paired("tumang_metal_cluster.yaml", facilitation, ["policies=[]"], key, common)
         assert (sign * diff > 0).all(), key
+    key = "pooling_participation"
+    diff = paired("tumang_metal_cluster.yaml", facilitation, ["policies=[]"], key, common)
+    assert diff.mean() > 0 and (diff > 0).sum() >= 18, key
 
 
 def test_tumang_without_youth_training_ageing_caps_output():
