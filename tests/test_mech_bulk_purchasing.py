@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sim.errors import ConfigError
 from sim.model import MSMEModel
 from sim.rules.bulk_purchasing import schedule_discount, settle, subsidised_share
+from sim.rules.common import choose_members
 from sim.rules.market import first_group
 from tests.collab_helpers import SEEDS, month_around, run
 from tests.conftest import small
@@ -186,12 +187,27 @@ def reference_bulk_purchasing(
     default_rate,
     default_penalty,
     trust_loss,
+    memory,
+    patience,
+    explore_rate,
     split,
 ):
-    """The same rule written with plain loops over firms, pools and members."""
+    """The same rule written with plain loops over firms, pools and members (membership is
+    decided by the shared helper, tested on its own below)."""
     s, groups = model.state, model.net.groups
-    draws = rng.random(s.n)
+    draws, explore = rng.random((2, s.n))
     factor = model.shared.coordination_factor
+    choose_members(
+        s,
+        "pool",
+        s.pooling,
+        first_group(groups),
+        model.net.n_groups,
+        explore,
+        explore_rate,
+        patience,
+        memory,
+    )
 
     def discount(q):
         if q < tier_idr:
@@ -205,7 +221,7 @@ def reference_bulk_purchasing(
             continue
         units = min((s.customers[i] + s.online_demand[i]) / s.price[i], s.capacity[i])
         commit = max(units, 0.0) * s.unit_cost[i]
-        if s.trust[i] >= min_trust and commit > 0 and s.cash[i] >= commit:
+        if s.pool_member[i] and s.trust[i] >= min_trust and commit > 0 and s.cash[i] >= commit:
             pools.setdefault(int(min(mine)), []).append((i, commit, draws[i] >= default_rate))
 
     priced, total_coordination, total_payers = [], 0.0, 0
@@ -242,6 +258,9 @@ def reference_bulk_purchasing(
                 s.extra_cost[i] += charge
                 s.pool_charge_idr[i] = charge
                 savings += d * commit
+                e = (1 - memory) * s.pool_expected_gain_idr[i] + memory * (d * commit - charge)
+                s.pool_expected_gain_idr[i] = e
+                s.pool_losing_months[i] = s.pool_losing_months[i] + 1 if e < 0 else 0
             s.trust[i] = min(max(s.trust[i] - trust_loss * (defaults > 0), 0.0), 1.0)
     model.shared.pool_savings_idr = savings
     model.shared.pool_defaults = sum(1 for pool, *_ in priced for *_, ok in pool if not ok)
@@ -309,3 +328,83 @@ def test_pooling_lowers_members_unit_cost_and_raises_their_margins_at_unchanged_
         assert a.unit_cost[:n][members].mean() < b.unit_cost[:n][members].mean()
 
         assert margin(a, n, members) > margin(b, n, members)
+
+
+# --- participation as a decision ------------------------------------------------------------------
+
+NO_DISCOUNT = {"tier_idr": 1e13}  # no pool reaches a discount: pooling only costs coordination
+
+
+def participation(seed: int, months: int = 24, **settings) -> np.ndarray:
+    """Share of living firms paying into a pool in each month of one run."""
+    model = MSMEModel(small(n=300, months=months, rules={"bulk_purchasing": settings}), seed=seed)
+    shares = []
+    for _ in range(months):
+        model.step()
+        shares.append(model.state.pooling[model.state.alive].mean())
+    return np.array(shares)
+
+
+def test_a_pool_that_does_not_pay_loses_its_members_while_a_paying_pool_keeps_them():
+    """Tolerance: in each of 10 paired seeds, with pools that earn no discount participation in
+        the last 6 of 24 months is under a quarter of month 1 and under 10% of living firms (new
+        firms still try), while with the default schedule (members whose share of coordination
+    exceeds their discount leave too) it stays above twice that and above 10% of living firms."""
+    for seed in SEEDS:
+        losing = participation(seed, **NO_DISCOUNT)
+        paying = participation(seed)
+        assert losing[0] == paying[0] > 0.2
+        assert losing[-6:].mean() < min(0.25 * losing[0], 0.1)
+        assert paying[-6:].mean() > max(2 * losing[-6:].mean(), 0.1)
+
+
+def test_a_member_leaves_after_patience_losing_months():
+    """With pools that never pay and no exploration, no firm pays into a pool for more than
+    ``patience`` months over 12 months, some do for exactly ``patience`` months, and a firm
+    whose losing run has reached ``patience`` does not pool the next month."""
+    for patience in (1, 3):
+        scenario = small(
+            n=300,
+            months=12,
+            rules={"bulk_purchasing": {**NO_DISCOUNT, "explore_rate": 0.0, "patience": patience}},
+        )
+        model = MSMEModel(scenario, seed=3)
+        months_in = np.zeros(0)
+        for _ in range(12):
+            model.step()
+            s = model.state
+            months_in = np.r_[months_in, np.zeros(s.n - len(months_in))] + s.pooling
+            losing = s.pool_losing_months[s.pooling]
+            assert (losing >= 1).all()  # every paying month without a discount is a loss
+            assert (losing <= patience).all()
+        assert months_in.max() <= patience and months_in.max() == patience
+        done = model.state.pool_losing_months >= patience
+        model.step()
+        assert done.any() and not model.state.pooling[: len(done)][done].any()
+
+
+def test_peers_gains_draw_new_members_and_losses_keep_them_away():
+    """Same state, one month (no exploration): a firm outside the pool with no expectation of its
+    own joins when its group's paying members expect a gain (its expectation becomes memory ×
+    theirs) and stays out when they expect a loss; a firm that lost on its own (expected
+    −Rp 1 M) is not drawn back by one month of peers expecting Rp 100 k; firms without paying
+    peers stay out."""
+    model = MSMEModel(small(n=300, rules={"bulk_purchasing": {"explore_rate": 0.0}}), seed=5)
+    model.step()
+    s, group = model.state, first_group(model.net.groups)
+    outside = s.alive & (group >= 0) & ~s.pooling
+    peers = np.isin(group, group[s.pooling]) & outside
+    assert peers.any()
+    saved = {k: s[k].copy() for k in ("pool_member", "pool_expected_gain_idr")}
+    for sign, own in ((1.0, 0.0), (-1.0, 0.0), (1.0, -1e6)):
+        s.pool_member[outside] = False
+        s.pool_expected_gain_idr[outside] = own
+        s.pool_expected_gain_idr[s.pooling] = sign * 1e5
+        member = choose_members(
+            s, "pool", s.pooling, group, model.net.n_groups, np.ones(s.n), 0.0, 3, 0.3
+        )
+        assert member[peers].all() if sign > 0 and own == 0 else not member[peers].any()
+        assert not member[outside & ~peers].any()
+        np.testing.assert_allclose(s.pool_expected_gain_idr[peers], 0.7 * own + 0.3 * sign * 1e5)
+        for k, v in saved.items():
+            s[k][:] = v

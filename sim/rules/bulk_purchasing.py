@@ -23,6 +23,14 @@ buys at its own price, the pool resells its share of the order at a loss of ``de
 which the paying members cover in proportion to their orders, and every member of a pool with a
 default this month loses ``trust_loss`` of trust (once, however many defaulted: what members
 learn is that the pool can fail). A pool whose members all default cancels its order.
+Joining is a decision (``choose_members`` in ``sim.rules.common``): a member's net gain in a
+month it pays is measured from its own accounts — the discount on its order minus its charge
+(coordination share after any subsidy, default losses, equal-split transfer) — and folded into
+its expected gain ``pool_expected_gain_idr`` with weight ``memory``; after ``patience`` months
+in a row of negative expected gain it leaves. A firm outside joins when last month's paying
+members of its group expected, on average, a positive gain, or with chance ``explore_rate``.
+A new firm starts willing to try (``pool_member``). Defaulters pay nothing and learn nothing
+(free-riding stays possible).
 Money: members' extra costs (coordination, default losses, equal-split transfers) go through
 ``extra_cost``; the discount through this month's ``unit_cost``.
 """
@@ -36,7 +44,13 @@ import numpy as np
 from sim.outcomes import HIGHER, LOWER
 from sim.params import ASSUMPTION
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
-from sim.rules.common import first_group, mean_where, subsidised_share
+from sim.rules.common import (
+    choose_members,
+    first_group,
+    learn_gain,
+    mean_where,
+    subsidised_share,
+)
 
 SIDOARJO = "Sidoarjo study (seeds/001): bulk pooling of raw materials"
 SPLITS = ("proportional", "equal")
@@ -60,6 +74,29 @@ M = mechanism(
             0.0,
             "Rp",
             "pool costs charged this month (coordination, default losses, equal-split transfer)",
+        ),
+        Column(
+            "pool_member",
+            "bool",
+            True,
+            "-",
+            "means to buy through its group's pool (a new firm is willing to try)",
+            on_close=False,
+        ),
+        Column(
+            "pool_expected_gain_idr",
+            "float64",
+            0.0,
+            "Rp/month",
+            "expected net gain from pooling (weighted mean of its own months in the pool)",
+        ),
+        Column(
+            "pool_losing_months",
+            "int64",
+            0,
+            "months",
+            "months in a row its expected gain from pooling was negative",
+            0,
         ),
     ),
     shared=(
@@ -121,6 +158,30 @@ P = rule_table(
         "0-1",
         ASSUMPTION,
         "members' trust lost in a month their pool has a default",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
+        "memory",
+        0.3,
+        "share",
+        ASSUMPTION,
+        "weight of this month's net gain in a member's expected gain",
+        {"gt": 0.0, "le": 1.0},
+    ),
+    (
+        "patience",
+        3,
+        "months",
+        ASSUMPTION,
+        "months of negative expected gain after which a member leaves",
+        {"ge": 1},
+    ),
+    (
+        "explore_rate",
+        0.02,
+        "1/month",
+        ASSUMPTION,
+        "chance a firm outside the pool tries it without peers' evidence",
         {"ge": 0.0, "le": 1.0},
     ),
     (
@@ -254,14 +315,22 @@ def group_pool(
     default_rate=P.default_rate,
     default_penalty=P.default_penalty,
     trust_loss=P.trust_loss,
+    memory=P.memory,
+    patience=P.patience,
+    explore_rate=P.explore_rate,
     split=P.split,
 ):
-    """Form this month's pools, price them on the schedule and share costs and savings."""
+    """Decide who pools, form this month's pools, price them on the schedule, share costs and
+    savings, and let members learn what pooling gained them."""
     s, n_groups = model.state, model.net.n_groups
-    draws = rng.random(s.n)
+    draws, explore = rng.random((2, s.n))
     group = pool_group(model)
+    member = choose_members(
+        s, "pool", s.pooling, group, n_groups, explore, explore_rate, patience, memory
+    )
     commit = planned_order(s)
-    join = s.alive & (group >= 0) & (s.trust >= min_trust) & (commit > 0) & (s.cash >= commit)
+    join = member & s.alive & (group >= 0) & (s.trust >= min_trust) & (commit > 0)
+    join &= s.cash >= commit
     rows = np.flatnonzero(join)
     paying = draws[rows] >= default_rate
     g = group[rows]
@@ -288,6 +357,8 @@ def group_pool(
     s.pool_charge_idr[rows] = charge
     s.unit_cost[rows] *= 1 - out.discount
     s.extra_cost[rows] += charge
+    gain = (out.discount * commit[rows] - charge)[paying]
+    learn_gain(s, "pool", rows[paying], gain, memory)
     defaults = np.bincount(g, weights=~paying, minlength=n_groups)
     s.trust[rows] = np.clip(s.trust[rows] - trust_loss * (defaults[g] > 0), 0.0, 1.0)
 
@@ -307,6 +378,20 @@ def group_pool(
 def pooling_participation(m):
     """Share of living firms buying through a group pool."""
     return mean_where(m.state.pooling, m.state.alive)
+
+
+@M.outcome(
+    "pool_expected_gain_idr",
+    label="Pool members' expected gain",
+    unit="Rp/month",
+    kind="idr",
+    better=HIGHER,
+    aggregation="mean over firms that paid into a pool this month",
+)
+def pool_expected_gain(m):
+    """Mean expected monthly net gain from pooling of this month's paying members, Rp."""
+    s = m.state
+    return mean_where(s.pool_expected_gain_idr, s.pooling & s.alive)
 
 
 @M.outcome(

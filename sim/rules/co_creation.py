@@ -16,6 +16,13 @@ Variants: ``customer_involvement`` takes every co-created order whatever the ord
 ``fill_utilisation`` of its capacity (what this month's demand left free), queueing the rest —
 the study's informants balancing customers' wishes against production capacity. Co-created
 orders are recorded in ``cocreation_orders_idr``.
+
+Co-creating is a decision: each month a co-creator measures its net gain from its own accounts
+(``cocreation_gain``: margin on the co-created orders it served less margin on those it could
+not serve) and folds it into its expected gain with weight ``memory``; after ``patience``
+months of negative expected gain it stops and is no longer willing. An unwilling firm becomes
+willing again when its village's co-creators expected, on average, a gain (peers), or with
+chance ``explore_rate``; a willing digital firm starts as above.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import numpy as np
 from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION
 from sim.rules import Column, mechanism, rule_table, variant
-from sim.rules.common import mean_where
+from sim.rules.common import choose_members, learn_gain, mean_where
 
 COCREATION = "co-creation study (seeds/003)"
 
@@ -38,6 +45,29 @@ M = mechanism(
         ),
         Column(
             "cocreation_orders_idr", "float64", 0.0, "Rp", "word-of-mouth orders (next sale)", 0
+        ),
+        Column(
+            "cocreation_member",
+            "bool",
+            True,
+            "-",
+            "willing to co-create (a new firm is willing to try)",
+            on_close=False,
+        ),
+        Column(
+            "cocreation_expected_gain_idr",
+            "float64",
+            0.0,
+            "Rp/month",
+            "expected net gain from co-creation (weighted mean of its own months)",
+        ),
+        Column(
+            "cocreation_losing_months",
+            "int64",
+            0,
+            "months",
+            "months in a row its expected gain from co-creation was negative",
+            0,
         ),
     ),
 )
@@ -86,6 +116,30 @@ P = rule_table(
         {"ge": 0.0},
     ),
     (
+        "memory",
+        0.3,
+        "share",
+        ASSUMPTION,
+        "weight of this month's net gain in a co-creator's expected gain",
+        {"gt": 0.0, "le": 1.0},
+    ),
+    (
+        "patience",
+        3,
+        "months",
+        ASSUMPTION,
+        "months of negative expected gain after which a firm stops co-creating",
+        {"ge": 1},
+    ),
+    (
+        "explore_rate",
+        0.02,
+        "1/month",
+        ASSUMPTION,
+        "chance an unwilling firm becomes willing again without peers' evidence",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
         "fill_utilisation",
         0.95,
         "share of capacity",
@@ -107,14 +161,30 @@ def involve_customers(
     loyalty_gain=P.loyalty_gain,
     word_of_mouth=P.word_of_mouth,
     unmet_penalty=P.unmet_penalty,
+    memory=P.memory,
+    patience=P.patience,
+    explore_rate=P.explore_rate,
     fill_utilisation=P.fill_utilisation,
 ) -> None:
-    """Adoption, loyalty and word of mouth. ``customer_involvement`` takes every co-created
-    order, whatever the capacity; ``capacity_aware`` caps them at ``fill_utilisation`` of
-    capacity less this month's demand."""
+    """Learning and the decision, adoption, loyalty and word of mouth. ``customer_involvement``
+    takes every co-created order, whatever the capacity; ``capacity_aware`` caps them at
+    ``fill_utilisation`` of capacity less this month's demand."""
     s = model.state
-    draws = rng.random(s.n)
-    digital = s.alive & (s.level >= 1)
+    draws, explore = rng.random((2, s.n))
+    last = s.cocreating & s.alive
+    learn_gain(s, "cocreation", np.flatnonzero(last), cocreation_gain(s)[last], memory)
+    member = choose_members(
+        s,
+        "cocreation",
+        last,
+        s.village,
+        model.villages.count,
+        explore,
+        explore_rate,
+        patience,
+        memory,
+    )
+    digital = s.alive & (s.level >= 1) & member
     s.cocreating = digital & (s.cocreating | (draws < adopt_rate * s.literacy))
     unmet = np.divide(
         np.maximum(s.demand - s.revenue, 0.0), s.demand, out=np.zeros(s.n), where=s.demand > 0
@@ -129,6 +199,32 @@ def involve_customers(
         orders = np.minimum(orders, room)
     s.cocreation_orders_idr = orders
     s.extra_orders += orders
+
+
+def cocreation_gain(s) -> np.ndarray:
+    """A co-creator's net gain this month, Rp, from its own accounts: the gross margin
+    (1 − unit cost / price) on the co-created orders it served (last month's orders × the served
+    share of this month's demand) less the margin on the co-created orders it could not serve
+    (unmet demand, at most those orders: they disappointed the customers involved)."""
+    served = np.divide(s.revenue, s.demand, out=np.ones(s.n), where=s.demand > 0)
+    unmet = np.maximum(s.demand - s.revenue, 0.0)
+    margin = np.clip(1 - s.unit_cost / s.price, 0.0, 1.0)
+    orders = s.cocreation_orders_idr
+    return margin * (orders * served - np.minimum(unmet, orders))
+
+
+@M.outcome(
+    "cocreation_expected_gain_idr",
+    label="Co-creators' expected gain",
+    unit="Rp/month",
+    kind="idr",
+    better=HIGHER,
+    aggregation="mean over co-creating firms",
+)
+def cocreation_expected_gain(m):
+    """Mean expected monthly net gain from co-creation of this month's co-creators, Rp."""
+    s = m.state
+    return mean_where(s.cocreation_expected_gain_idr, s.cocreating & s.alive)
 
 
 @M.outcome(

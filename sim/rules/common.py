@@ -78,3 +78,56 @@ def starting_local_sales(model) -> np.ndarray:
         model.cells(), weights=s.customers * s.alive * (1 - outside[s.sector]), minlength=cells
     )
     return local.reshape(-1, len(SECTORS))
+
+
+def group_mean(values: np.ndarray, mask: np.ndarray, group: np.ndarray, n_groups: int):
+    """Per group: (mean of ``values`` where ``mask`` holds, count); group -1 is ignored."""
+    rows = mask & (group >= 0)
+    count = np.bincount(group[rows], minlength=n_groups)
+    total = np.bincount(group[rows], weights=values[rows], minlength=n_groups)
+    return np.divide(total, count, out=np.zeros(n_groups), where=count > 0), count
+
+
+def choose_members(
+    state,
+    prefix: str,
+    active: np.ndarray,
+    group: np.ndarray,
+    n_groups: int,
+    explore_draws: np.ndarray,
+    explore_rate: float,
+    patience: int,
+    memory: float,
+) -> np.ndarray:
+    """This month's members of a collaboration, from what each firm knows.
+
+    A member leaves after ``patience`` months in a row of negative expected gain
+    (``<prefix>_losing_months``). A living firm in a group that is not a member hears what the
+    firms that took part last month in its group (``active``, its peers) expected on average:
+    its own expectation moves towards theirs with weight ``memory``, and it joins when that
+    expectation is positive (a firm that lost on its own needs several months of good news), or
+    with chance ``explore_rate`` (``explore_draws`` < rate). A joiner starts with no losing
+    months. Returns the ``<prefix>_member`` column, updated in place.
+    """
+    member = state[f"{prefix}_member"]
+    expected = state[f"{prefix}_expected_gain_idr"]
+    losing = state[f"{prefix}_losing_months"]
+    peers, count = group_mean(expected, active, group, n_groups)
+    safe = np.maximum(group, 0)
+    stay = member & (losing < patience)
+    outside = state.alive & (group >= 0) & ~stay
+    heard = outside & (count[safe] > 0)
+    expected[heard] = (1 - memory) * expected[heard] + memory * peers[safe[heard]]
+    join = (heard & (expected > 0)) | (outside & (explore_draws < explore_rate))
+    losing[join] = 0
+    member[:] = stay | join
+    return member
+
+
+def learn_gain(state, prefix: str, rows: np.ndarray, gain: np.ndarray, memory: float) -> None:
+    """Fold this month's net gain (Rp) of the firms ``rows`` that took part into their
+    exponentially weighted expected gain; count months in a row with a negative expectation."""
+    expected = state[f"{prefix}_expected_gain_idr"]
+    losing = state[f"{prefix}_losing_months"]
+    expected[rows] = (1 - memory) * expected[rows] + memory * gain
+    losing[rows] = np.where(expected[rows] < 0, losing[rows] + 1, 0)

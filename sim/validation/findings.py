@@ -122,7 +122,11 @@ FINDINGS = (
     ),
     _facilitation("5a", "raises trust", "mean_trust", 1, validated=True),
     _facilitation("5a-information", "raises information sharing", "mean_information_sharing", 1),
-    _facilitation("5a-pooling", "raises pooling participation", "pooling_participation", 1),
+    Finding(
+        "5a-pooling", "5. Tumang: facilitation raises pooling participation",
+        "tumang_metal_cluster.yaml", FACILITATION, ("policies=[]",), TUMANG,
+        "pooling_participation", 1, min_better=18, mean_rule=True,
+    ),
     _facilitation("5a-cost", "lowers input cost", "mean_input_cost_ratio", -1),
     Finding(
         "5b", "5. Tumang: youth training keeps craft output up", "tumang_metal_cluster.yaml",
