@@ -64,6 +64,7 @@ def entries(profit: float, seed: int) -> int:
     s = m.state
     s.cash[:] = 1e9
     s.profit[:] = profit
+    m.shared.expected_income = profit  # what would-be owners saw before this month
     losses_and_cash(
         m, np.random.default_rng(seed), entry_rate=0.5, mature_exit_rate=0.0, young_exit_rate=0.0
     )

@@ -8,10 +8,10 @@ exp(−age / ``hazard_decay_years``), the shape of Jovanovic (1982) and Evans (1
 learn whether they are viable and exit more often. Firms present at the start are taken to be
 ``initial_age_years`` old. Entrants come at a base yearly rate ``entry_rate`` per living firm,
 scaled by how the expected owner income (the mean profit of living firms, a running mean with
-weight ``expectation_memory`` on the newest month) compares with the outside option, a wage
-``outside_income_idr``: rate × clip((expected ÷ outside)^``entry_elasticity``, 0,
-``max_entry_multiple``). Entrants are drawn from the same distributions as the initial firms, in
-villages in proportion to their firm counts.
+weight ``expectation_memory`` on the newest month, as known before this month) compares with
+the outside option, a wage ``outside_income_idr``: rate × clip((expected ÷
+outside)^``entry_elasticity``, 0, ``max_entry_multiple``). Entrants are drawn from the same
+distributions as the initial firms, in villages in proportion to their firm counts.
 """
 
 from __future__ import annotations
@@ -155,15 +155,17 @@ def losses_and_cash(
     hazard = exit_hazard(
         s.start_age + s.age_months, young_exit_rate, mature_exit_rate, hazard_decay_years
     )
+    # Entrants decide on what was known before this month (the base rate in the first month).
+    if sh.expected_income is not None:
+        sh.entry_multiple = entry_multiple(
+            sh.expected_income, outside_income_idr, entry_elasticity, max_entry_multiple
+        )
     living = s.alive.sum()
     mean_profit = float(s.profit[s.alive].mean()) if living else 0.0
     prior = mean_profit if sh.expected_income is None else sh.expected_income
     sh.expected_income = prior + expectation_memory * (mean_profit - prior)
     closing = s.alive & ((s.cash < 0) | (s.loss_streak >= max_loss_months) | (draws < hazard))
     model.close_firms(np.flatnonzero(closing))
-    sh.entry_multiple = entry_multiple(
-        sh.expected_income, outside_income_idr, entry_elasticity, max_entry_multiple
-    )
     entrants = rng.poisson(entry_rate / 12 * sh.entry_multiple * s.alive.sum())
     if entrants:
         model.open_firms(int(entrants), rng)
