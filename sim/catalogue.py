@@ -18,6 +18,7 @@ import sim.rules.digital_adoption
 import sim.rules.exit_entry
 import sim.rules.finance
 import sim.rules.governance
+import sim.rules.growth
 import sim.rules.households
 import sim.rules.joint_marketing
 import sim.rules.knowledge_sharing

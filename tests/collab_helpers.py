@@ -56,11 +56,19 @@ def month_around(model: MSMEModel, phase: str) -> tuple[dict, dict]:
     return taken["before"], taken["after"]
 
 
+def investment(state) -> np.ndarray:
+    """This month's capacity investment per firm (zeros when the growth mechanism is off)."""
+    if "investment_idr" in state.columns:
+        return state["investment_idr"]
+    return np.zeros(state.n)
+
+
 def cash_identity_gap(before: dict, model: MSMEModel) -> float:
-    """Largest |Δcash − (profit − drawings + new loan − repayment)| over firms alive before."""
+    """Largest |Δcash − (profit − drawings + new loan − repayment − investment)| over firms
+    alive before."""
     s = model.state
     n = len(before["cash"])
     alive = before["alive"]
     change = s.cash[:n] - before["cash"]
-    flows = (s.profit - s.drawings + s.new_loan - s.repayment)[:n]
+    flows = (s.profit - s.drawings + s.new_loan - s.repayment - investment(s))[:n]
     return float(np.max(np.abs(change - flows)[alive], initial=0.0))

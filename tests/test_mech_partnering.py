@@ -11,7 +11,7 @@ import numpy as np
 from sim.model import MSMEModel
 from sim.rules import variant
 from sim.rules.partnering import P
-from tests.collab_helpers import paired, run
+from tests.collab_helpers import investment, paired, run
 from tests.conftest import small
 
 # --- the reference: one firm at a time --------------------------------------------------------
@@ -187,7 +187,7 @@ def test_partnership_gains_and_losses_go_through_the_accounts():
         s = model.state
         n, cash, alive = s.n, s.cash.copy(), s.alive.copy()
         model.step()
-        flows = (s.profit - s.drawings + s.new_loan - s.repayment)[:n]
+        flows = (s.profit - s.drawings + s.new_loan - s.repayment - investment(s))[:n]
         np.testing.assert_allclose((s.cash[:n] - cash)[alive], flows[alive], rtol=1e-9, atol=1e-3)
     assert len(checked) == 18 and model.summary()["partnerships_new_total"] > 0
 

@@ -1,10 +1,17 @@
-"""Exit and entry: firms close after sustained losses or when cash runs out; new firms open.
+"""Exit and entry: firms close when cash runs out, after sustained losses or by an age-dependent
+hazard; new firms open when running one is expected to pay more than the outside option.
 
 Assumption: a firm exits when its cash is negative, after ``max_loss_months`` consecutive loss
-months, or by a small background hazard (owner health, migration). New firms enter at a yearly
-rate relative to the living population, in villages in proportion to their firm counts, drawn
-from the same distributions as the initial firms. Rates are assumptions of the right order for
-Indonesian micro firms (high churn); see docs/ODD.md.
+months, or by a background hazard (owner health, migration, giving up) that falls with the firm's
+age: yearly rate ``mature_exit_rate`` + (``young_exit_rate`` − ``mature_exit_rate``) ×
+exp(−age / ``hazard_decay_years``), the shape of Jovanovic (1982) and Evans (1987): young firms
+learn whether they are viable and exit more often. Firms present at the start are taken to be
+``initial_age_years`` old. Entrants come at a base yearly rate ``entry_rate`` per living firm,
+scaled by how the expected owner income (the mean profit of living firms, a running mean with
+weight ``expectation_memory`` on the newest month, as known before this month) compares with
+the outside option, a wage ``outside_income_idr``: rate × clip((expected ÷
+outside)^``entry_elasticity``, 0, ``max_entry_multiple``). Entrants are drawn from the same
+distributions as the initial firms, in villages in proportion to their firm counts.
 """
 
 from __future__ import annotations
@@ -12,12 +19,21 @@ from __future__ import annotations
 import numpy as np
 
 from sim.params import ASSUMPTION
-from sim.rules import Column, mechanism, rule_table, variant
+from sim.rules import Column, SharedField, mechanism, rule_table, variant
+
+HAZARD = "Jovanovic (1982); Evans (1987): exit hazard falls with firm age; values assumption"
 
 M = mechanism(
     "exit_entry",
     after="finance",
-    columns=(Column("loss_streak", "int16", 0, "months", "consecutive months with a loss", 0),),
+    columns=(
+        Column("loss_streak", "int16", 0, "months", "consecutive months with a loss", 0),
+        Column("start_age", "int32", 0, "months", "age at the model start (0 for entrants)", 0),
+    ),
+    shared=(
+        SharedField("expected_income", None, "Rp/month", "expected owner income of a firm"),
+        SharedField("entry_multiple", 1.0, "×", "this month's entry rate ÷ the base rate"),
+    ),
 )
 
 
@@ -32,15 +48,88 @@ P = rule_table(
         {"ge": 1},
     ),
     (
-        "background_exit_rate",
-        0.03,
+        "young_exit_rate",
+        0.1,
         "1/year",
-        ASSUMPTION,
-        "closures for non-business reasons",
+        HAZARD,
+        "background closures of a new firm",
         {"ge": 0.0, "le": 1.0},
     ),
-    ("entry_rate", 0.08, "1/year", ASSUMPTION, "new firms per living firm", {"ge": 0.0}),
+    (
+        "mature_exit_rate",
+        0.02,
+        "1/year",
+        HAZARD,
+        "background closures of an old firm",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    ("hazard_decay_years", 3.0, "years", HAZARD, "age scale of the hazard's fall", {"gt": 0.0}),
+    (
+        "initial_age_years",
+        8.0,
+        "years",
+        ASSUMPTION,
+        "age of firms present at the start",
+        {"ge": 0.0},
+    ),
+    ("entry_rate", 0.08, "1/year", ASSUMPTION, "new firms per living firm at parity", {"ge": 0.0}),
+    (
+        "outside_income_idr",
+        2.0e6,
+        "Rp/month",
+        "order of BPS Sakernas mean net earnings of informal workers (about Rp 2 M/month, "
+        "2023); value assumption",
+        "outside option of a would-be owner",
+        {"gt": 0.0},
+    ),
+    (
+        "entry_elasticity",
+        5.0,
+        "-",
+        ASSUMPTION + " (entry close to free entry: 10% above the outside option → +61% entry)",
+        "response of entry to expected income ÷ outside option",
+        {"ge": 0.0},
+    ),
+    (
+        "max_entry_multiple",
+        4.0,
+        "×",
+        ASSUMPTION,
+        "largest multiple of the base entry rate",
+        {"ge": 0.0},
+    ),
+    (
+        "expectation_memory",
+        0.25,
+        "share",
+        ASSUMPTION,
+        "weight of this month in the expected income",
+        {"gt": 0.0, "le": 1.0},
+    ),
 )
+
+
+def exit_hazard(age_months, young_exit_rate, mature_exit_rate, hazard_decay_years):
+    """Monthly background exit probability of firms of ``age_months`` (falls with age)."""
+    years = np.asarray(age_months, dtype=float) / 12.0
+    yearly = mature_exit_rate + (young_exit_rate - mature_exit_rate) * np.exp(
+        -years / hazard_decay_years
+    )
+    return 1 - (1 - yearly) ** (1 / 12)
+
+
+def entry_multiple(expected, outside_income_idr, entry_elasticity, max_entry_multiple):
+    """Entry rate relative to the base rate for an expected owner income (bounded, ≥ 0)."""
+    ratio = max(expected, 0.0) / outside_income_idr
+    return float(np.clip(ratio**entry_elasticity, 0.0, max_entry_multiple))
+
+
+@M.on_setup
+def start(model, rng):
+    """Firms present at the start are established: give them the starting age."""
+    s = model.state
+    years = model.scenario.rules["exit_entry"].get("initial_age_years", P.initial_age_years)
+    s.start_age = np.where(s.alive, round(12 * years), 0)
 
 
 @variant("exit_entry", "losses_and_cash", default=True)
@@ -49,16 +138,34 @@ def losses_and_cash(
     rng,
     *,
     max_loss_months=P.max_loss_months,
-    background_exit_rate=P.background_exit_rate,
+    young_exit_rate=P.young_exit_rate,
+    mature_exit_rate=P.mature_exit_rate,
+    hazard_decay_years=P.hazard_decay_years,
+    initial_age_years=P.initial_age_years,
     entry_rate=P.entry_rate,
+    outside_income_idr=P.outside_income_idr,
+    entry_elasticity=P.entry_elasticity,
+    max_entry_multiple=P.max_entry_multiple,
+    expectation_memory=P.expectation_memory,
 ):
     """Close failing firms, then add entrants (a Poisson number each month)."""
-    s = model.state
+    s, sh = model.state, model.shared
     draws = rng.random(s.n)
     s.loss_streak = np.where(s.profit < 0, s.loss_streak + 1, 0) * s.alive
-    hazard = 1 - (1 - background_exit_rate) ** (1 / 12)
+    hazard = exit_hazard(
+        s.start_age + s.age_months, young_exit_rate, mature_exit_rate, hazard_decay_years
+    )
+    # Entrants decide on what was known before this month (the base rate in the first month).
+    if sh.expected_income is not None:
+        sh.entry_multiple = entry_multiple(
+            sh.expected_income, outside_income_idr, entry_elasticity, max_entry_multiple
+        )
+    living = s.alive.sum()
+    mean_profit = float(s.profit[s.alive].mean()) if living else 0.0
+    prior = mean_profit if sh.expected_income is None else sh.expected_income
+    sh.expected_income = prior + expectation_memory * (mean_profit - prior)
     closing = s.alive & ((s.cash < 0) | (s.loss_streak >= max_loss_months) | (draws < hazard))
     model.close_firms(np.flatnonzero(closing))
-    entrants = rng.poisson(entry_rate / 12 * s.alive.sum())
+    entrants = rng.poisson(entry_rate / 12 * sh.entry_multiple * s.alive.sum())
     if entrants:
         model.open_firms(int(entrants), rng)
