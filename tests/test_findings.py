@@ -14,23 +14,27 @@ import pytest
 
 from sim.config import load_scenario
 from sim.model import MSMEModel
-from sim.validation.findings import BY_ID, FINDINGS, SIDOARJO, paired_differences, run
+from sim.validation.findings import BY_ID, FINDINGS, SIDOARJO, interval, paired_differences, run
 from tests.conftest import SCENARIOS
 
 SEEDS = range(20)
-SEED_FINDINGS = [f for f in FINDINGS if f.min_better is not None or f.mean_rule]
+SEED_FINDINGS = [f for f in FINDINGS if f.min_better is not None or f.mean_rule or f.ci]
 
 
 @pytest.mark.parametrize("finding", SEED_FINDINGS, ids=lambda f: f.id)
 def test_paired_finding_within_its_tolerance(finding):
-    """Tolerance from the table: better in at least ``min_better`` of the paired seeds, and the
-    mean paired difference on the expected side when ``mean_rule`` is set."""
+    """Tolerance from the table: better in at least ``min_better`` of the paired seeds, the
+    mean paired difference on the expected side when ``mean_rule`` is set, and its 95% interval
+    excluding or including zero as the table's ``ci`` says (what the model now finds)."""
     better = finding.direction * paired_differences(finding)
     assert len(better) == finding.seeds
     if finding.min_better is not None:
         assert (better > 0).sum() >= finding.min_better, better
     if finding.mean_rule:
         assert better.mean() > 0, better
+    if finding.ci is not None:
+        low, _ = interval(better)
+        assert (low > 0) == (finding.ci == "excludes zero"), (finding.ci, interval(better))
 
 
 def test_the_table_is_the_source_of_the_validation_page():

@@ -353,7 +353,8 @@ def test_a_pool_that_does_not_pay_loses_its_members_while_a_paying_pool_keeps_th
     for seed in SEEDS:
         losing = participation(seed, **NO_DISCOUNT)
         paying = participation(seed)
-        assert losing[0] == paying[0] > 0.2
+        # the same firms join in month 1 (a few more or fewer living firms at its end)
+        assert abs(losing[0] - paying[0]) < 0.01 and paying[0] > 0.2
         assert losing[-6:].mean() < min(0.25 * losing[0], 0.1)
         assert paying[-6:].mean() > max(2 * losing[-6:].mean(), 0.1)
 

@@ -23,11 +23,19 @@ CASES = {
         1,
         {"connectivity": {"data_price_idr_per_gb": 60000.0}},
     ),
+    # Among the same firms: with entry following expected profit, paired runs differ in their
+    # entrants, who are drawn with the starting digital share and dilute the survivors' share.
     "device_grant": (
         {"target": {"not_digital": True}},
         "digital_share",
         1,
-        {"firms": {"device_share": 0.2}},
+        {"firms": {"device_share": 0.2}, "rules": {"exit_entry": {"enabled": False}}},
+    ),
+    "emergency_grant": (
+        {"start": 2, "end": 4},
+        "survival_rate",
+        1,
+        {"shocks": [{"use": "demand_shock", "start": 2, "months": 12}]},
     ),
     "cheap_credit": ({"target": {"poor_owner": True}}, "loans_outstanding_idr", 1, {}),
     "connectivity_upgrade": (

@@ -57,6 +57,12 @@ class Finding:
     validated: bool = False
     last_months: int | None = None
     seeds: int = 20
+    #: What the model finds now: "holds", "weaker" (still on the expected side at the 95% level,
+    #: in fewer paired seeds than before) or "no longer holds" (the 95% interval of the mean
+    #: paired difference includes zero); ``ci`` says which of these the test asserts.
+    status: str = "holds"
+    ci: str | None = None
+    note: str = ""
 
     def statistic(self, model: MSMEModel) -> float:
         """The value of :attr:`outcome` a run contributes to the paired difference."""
@@ -84,12 +90,19 @@ FINDINGS = (
         "1a", "1. COVID: collaboration raises survival under the shock",
         "covid_collaboration.yaml", (), tuple(f"rules.{m}.enabled=false" for m in COLLABORATION),
         ("firms.count=300", "months=36", "policies=[]"), "survival_rate",
-        min_better=18, mean_rule=True, validated=True,
+        mean_rule=True, validated=True, status="weaker", ci="excludes zero",
+        note="better in 14 of 20 paired seeds (18 before the regional economy): in a fixed "
+        "budget, collaborating firms' gains partly come from their rivals, and entry now follows "
+        "expected profit, so the paired runs differ in their entrants",
     ),
     Finding(
         "2a", "2. Sidoarjo: WhatsApp groups raise poor owners' income", "sidoarjo_whatsapp.yaml",
         (), ("networks.groups_per_firm=0",), SIDOARJO, "poor_owner_mean_income_idr",
-        min_better=17, mean_rule=True, validated=True,
+        mean_rule=True, validated=True, status="no longer holds", ci="includes zero",
+        note="groups no longer bring outside spending of their own: they only help their "
+        "members win the same households' budget from offline rivals (and joint promotion "
+        "costs money), so poor owners' household income is higher on average but the 95% "
+        "interval includes zero (better in 14 of 20 paired seeds, 17 before)",
     ),
     Finding(
         "2c", "2. Sidoarjo: pooling lowers input cost (raises margins)", "sidoarjo_whatsapp.yaml",
@@ -127,7 +140,12 @@ FINDINGS = (
         "tumang_metal_cluster.yaml", FACILITATION, ("policies=[]",), TUMANG,
         "pooling_participation", 1, min_better=18, mean_rule=True,
     ),
-    _facilitation("5a-cost", "lowers input cost", "mean_input_cost_ratio", -1),
+    Finding(
+        "5a-cost", "5. Tumang: facilitation lowers input cost", "tumang_metal_cluster.yaml",
+        FACILITATION, ("policies=[]",), TUMANG, "mean_input_cost_ratio", -1, mean_rule=True,
+        status="weaker", ci="excludes zero",
+        note="lower in 18 of 20 paired seeds (20 before): pool membership now churns",
+    ),
     Finding(
         "5b", "5. Tumang: youth training keeps craft output up", "tumang_metal_cluster.yaml",
         YOUTH_TRAINING, ("policies=[]",), ("firms.count=200",), "craft_output_idr",
@@ -149,6 +167,14 @@ def run(scenario: str, overrides, seed: int) -> MSMEModel:
     return model
 
 
+def interval(diffs: np.ndarray) -> tuple[float, float]:
+    """The 95% t-interval of the mean of paired differences."""
+    from scipy import stats
+
+    half = stats.t.ppf(0.975, len(diffs) - 1) * diffs.std(ddof=1) / np.sqrt(len(diffs))
+    return diffs.mean() - half, diffs.mean() + half
+
+
 def paired_differences(finding: Finding, seeds=None) -> np.ndarray:
     """The finding's statistic, arm − reference, for each seed (default: ``range(seeds)``)."""
     f = finding
@@ -165,16 +191,13 @@ def paired_differences(finding: Finding, seeds=None) -> np.ndarray:
 def check_findings(seeds: int = 20) -> list[Check]:
     """Each validated finding as a paired effect with a 95% t-interval; it passes when the
     interval lies on the expected side of zero."""
-    from scipy import stats
-
     checks = []
     for f in FINDINGS:
         if not f.validated:
             continue
         diffs = paired_differences(f, range(seeds))
         sign = f.direction
-        half = stats.t.ppf(0.975, len(diffs) - 1) * diffs.std(ddof=1) / np.sqrt(len(diffs))
-        low, high = diffs.mean() - half, diffs.mean() + half
+        low, high = interval(diffs)
         better = float((sign * diffs > 0).mean())
         checks.append(
             Check(
@@ -182,7 +205,8 @@ def check_findings(seeds: int = 20) -> list[Check]:
                 f"{f.outcome} {'lower' if sign < 0 else 'higher'} (paired, {seeds} seeds)",
                 f"{diffs.mean():.4g} (95% CI {low:.4g} to {high:.4g}; better in {better:.0%})",
                 (sign * low > 0) if sign > 0 else (high < 0),
-                {"diff": diffs.mean(), "low": low, "high": high},
+                {"diff": diffs.mean(), "low": low, "high": high, "status": f.status}
+                | ({"note": f.note} if f.note else {}),
             )
         )
     return checks
