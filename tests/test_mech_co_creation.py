@@ -101,16 +101,22 @@ def test_cocreation_raises_loyalty_with_diminishing_then_negative_returns():
     assert high.mean() < mid.mean() and (high < mid).sum() >= 8
 
 
-def test_cocreation_brings_word_of_mouth_revenue():
-    """Tolerance: mean revenue after 18 months is higher with co-creation (intensity 1) than
-    without on average over 10 paired seeds, and co-created orders are positive in every seed."""
-    diffs = []
+def test_cocreation_brings_word_of_mouth_revenue_won_from_rivals():
+    """Tolerance: over 10 paired seeds, the firms co-creating after 18 months sell more than the
+    same firms without co-creation on average, and co-created orders are positive in every seed.
+    Word of mouth draws on the same households' budget, so the co-creators' gain is won from
+    their rivals: the mean revenue of all firms is not what it raises (it changed in the
+    regional economy; see docs/validation.md)."""
+    gains = []
     for seed in SEEDS:
         on = run(seed, months=18, firms=TIGHT, rules={"co_creation": {"adopt_rate": 0.5}})
         off = run(seed, months=18, firms=TIGHT, rules={"co_creation": {"enabled": False}})
         assert on.summary()["cocreation_orders_idr"] > 0
-        diffs.append(on.summary()["mean_revenue_idr"] - off.summary()["mean_revenue_idr"])
-    assert np.mean(diffs) > 0
+        n = min(on.state.n, off.state.n)
+        a, b = on.state, off.state
+        co = a.cocreating[:n] & a.alive[:n] & b.alive[:n]
+        gains.append((a.revenue[:n][co] - b.revenue[:n][co]).mean())
+    assert np.mean(gains) > 0, gains
 
 
 def test_taking_cocreated_orders_only_up_to_capacity_keeps_loyalty_at_high_intensity():
