@@ -8,11 +8,14 @@ refers to these findings; they come out of the mechanisms.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim.config import load_scenario
 from sim.model import MSMEModel
 from sim.validation import COLLABORATION
 from tests.conftest import SCENARIOS
+
+pytestmark = pytest.mark.slow  # 20 paired seeds of whole scenarios per finding
 
 SEEDS = range(20)
 
