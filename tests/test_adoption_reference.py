@@ -9,10 +9,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from sim.model import MSMEModel
 from sim.rules import per_firm
 from tests.conftest import small
+
+pytestmark = pytest.mark.slow  # 30 paired seeds with a per-firm rule
 
 SEEDS = range(30)
 MONTHS = 24

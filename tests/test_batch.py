@@ -111,6 +111,7 @@ def test_batch_writes_the_documented_layout(tmp_path):
     pd.testing.assert_frame_equal(runs, again.runs())
 
 
+@pytest.mark.slow
 def test_serial_processes_and_dask_give_identical_results(tmp_path, monkeypatch):
     path = write_experiment(tmp_path)
     serial = run_batch(path, executor="serial", out=tmp_path / "serial", progress=False)
@@ -181,6 +182,7 @@ def with_plugin(path: Path, source: str, name: str, marker: Path) -> None:
     path.write_text(yaml.safe_dump(data))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("executor", ["serial", "processes"])
 def test_kill_9_then_rerun_equals_an_uninterrupted_batch(executor, tmp_path, cli):
     path = write_experiment(tmp_path, replications=12)

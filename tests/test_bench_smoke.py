@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # runs the benchmark script
 
 
 def test_quick_benchmark_writes_results(tmp_path):

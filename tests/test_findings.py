@@ -17,6 +17,8 @@ from sim.model import MSMEModel
 from sim.validation.findings import BY_ID, FINDINGS, SIDOARJO, interval, paired_differences, run
 from tests.conftest import SCENARIOS
 
+pytestmark = pytest.mark.slow  # 20 paired seeds of whole scenarios per finding
+
 SEEDS = range(20)
 SEED_FINDINGS = [f for f in FINDINGS if f.min_better is not None or f.mean_rule or f.ci]
 

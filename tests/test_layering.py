@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from results_fixture import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +61,7 @@ def test_the_checker_catches_model_imports(tmp_path):
     assert imported_modules(ok, "sim.analysis") == {"sim.analysis.stats"}
 
 
+@pytest.mark.slow
 def test_writing_a_report_loads_no_model_module(tmp_path):
     write_results(tmp_path, replications=3, months=4)
     code = (

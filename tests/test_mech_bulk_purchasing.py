@@ -134,7 +134,9 @@ def test_members_pay_their_pool_price_and_money_only_leaves_as_explicit_costs(sp
 
 def test_a_firm_without_cash_for_its_order_cannot_join_and_no_pool_holds_a_dead_firm():
     """Over 24 months with heavy turnover and frequent defaults: every committed member is
-    alive, could pay its order in cash, and trust stays in [0, 1]."""
+    alive, could pay its order in cash, and trust stays in [0, 1]; firms in a pool's group that
+    trust enough but hold less cash than their month of inputs (planned units × unit cost,
+    recomputed here) exist and never commit."""
     scenario = small(
         n=300,
         months=24,
@@ -153,8 +155,14 @@ def test_a_firm_without_cash_for_its_order_cannot_join_and_no_pool_holds_a_dead_
         assert (before["cash"][committed] >= after["pool_order_idr"][committed]).all()
         trust = model.state.trust
         assert ((trust >= 0) & (trust <= 1)).all()
-        refused += int((after["alive"] & ~committed & (before["trust"] >= 0.4)).sum())
-    assert refused > 0  # short-of-cash firms were indeed kept out
+        b = before
+        units = np.minimum((b["customers"] + b["online_demand"]) / b["price"], b["capacity"])
+        order = np.maximum(units, 0.0) * b["unit_cost"]
+        grouped = pool_of(model)[: len(order)] >= 0
+        short = b["alive"] & grouped & (b["trust"] >= 0.4) & (order > 0) & (b["cash"] < order)
+        assert not committed[short].any()
+        refused += int(short.sum())
+    assert refused > 0  # the cash condition did bind
 
 
 def test_defaults_cost_the_pool_and_lower_members_trust():

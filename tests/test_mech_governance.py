@@ -6,6 +6,7 @@ read by pools and partnerships). The Tumang facilitation finding is in tests/tes
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim.model import MSMEModel
 from sim.rules.governance import INFO, TRUST, meetings
@@ -77,6 +78,7 @@ def test_open_owners_follow_their_cluster_faster():
     np.testing.assert_allclose(s.trust[peers], (0.2 * target, 0.1 * target), rtol=1e-12)
 
 
+@pytest.mark.slow
 def test_governance_meetings_raise_trust_and_information_sharing():
     """Tolerance: with monthly meetings likely (0.5) rather than never, village trust and
     information sharing and firms' mean trust are higher after 24 months in all 12 paired

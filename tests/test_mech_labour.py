@@ -5,6 +5,7 @@ version with youth skill training is in tests/test_findings.py)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim.model import MSMEModel
 from sim.rules.labour import CRAFT, P, ageing_workforce
@@ -114,6 +115,7 @@ def test_skilled_labour_caps_craft_capacity_only():
     assert len(craft_entrants) > 0 and set(model.shared.workforce_rows) >= set(craft_entrants)
 
 
+@pytest.mark.slow
 def test_ageing_workforce_without_youth_lowers_craft_output_over_20_years():
     """Tolerance: over 6 paired seeds (240 months), craft output at the end is lower without
     youth recruitment than with it in every seed, and falls below its first-year level."""

@@ -7,6 +7,7 @@ money; the fashion-cluster versions are in tests/test_findings.py).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim.model import MSMEModel
 from sim.rules import variant
@@ -121,6 +122,7 @@ def outcomes(use: str, seed: int, rule: str) -> np.ndarray:
     )
 
 
+@pytest.mark.slow
 def test_vectorised_partnering_matches_the_per_firm_reference():
     """Whole runs (18 months, 150 firms, every other mechanism on) with the vectorised rule and
     with the loops above, over 20 seeds each, for complementary and random matching.

@@ -80,6 +80,7 @@ def test_every_builtin_policy_has_a_case():
     assert set(CASES) == set(POLICIES.names())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_policy_moves_its_target_outcome_and_records_spend(name):
     """Tolerance: the policy's target outcome moves the expected way in at least 18 of 20

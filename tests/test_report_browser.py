@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from results_fixture import DEFAULT_ARMS, write_results
 
 from sim.report import write_report
+
+pytestmark = pytest.mark.slow  # headless browser
 
 
 def test_report_opens_offline_without_errors(tmp_path, chromium_page):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # runs the notebook in a kernel
 
 
 def test_tutorial_runs_top_to_bottom(tmp_path):

@@ -7,6 +7,7 @@ import pytest
 from sim import validation
 
 
+@pytest.mark.slow
 def test_bass_reduction():
     """N = 10,000, 20 seeds: within 0.01 of the discrete and 0.02 of the continuous Bass curve."""
     check = validation.check_bass(n=10_000, seeds=20, p=0.03, q=0.38)
@@ -32,11 +33,13 @@ def test_initial_state_matches_indonesian_facts(check):
     assert check.passed, f"{check.name}: {check.value} vs {check.target}"
 
 
+@pytest.mark.slow
 def test_firm_size_tail_is_zipf_like():
     check = validation.check_firm_sizes()
     assert 1.0 <= check.details["alpha"] <= 3.0
 
 
+@pytest.mark.slow
 def test_validate_model_writes_the_page_from_scratch(tmp_path, cli):
     code, stdout, _ = cli("validate-model", "--quick", "--docs", tmp_path)
     page = (tmp_path / "validation.md").read_text()

@@ -23,6 +23,8 @@ from browser import _missing
 
 from tests.conftest import SCENARIOS
 
+pytestmark = pytest.mark.slow  # headless browser and a viz server
+
 SERVER_START_S = 120
 UI_WAIT_MS = 60_000
 
