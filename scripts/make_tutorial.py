@@ -115,16 +115,19 @@ replication) give narrower intervals than unpaired ones.""",
     ),
     (
         "code",
-        """from sim.analysis import paired_effects, read_runs
+        """from sim.analysis import paired_effects, read_outcomes, read_runs
 from sim.plots import arm_colors, forest
 
-effects = paired_effects(read_runs(folder / "results"), ["digital_share", "mean_literacy"])
+outcomes = read_outcomes(folder / "results")  # labels and units written with the results
+effects = paired_effects(
+    read_runs(folder / "results"), ["digital_share", "mean_literacy"], catalogue=outcomes
+)
 effects[["arm", "outcome", "diff", "ci_low", "ci_high", "unpaired_low", "unpaired_high"]]""",
     ),
     (
         "code",
         """colors = arm_colors(["baseline", "training"])
-fig = forest(effects, ["digital_share", "mean_literacy"], colors)
+fig = forest(effects, ["digital_share", "mean_literacy"], colors, catalogue=outcomes)
 fig""",
     ),
     ("md", """`msme-sim report DIR` turns the same results into a self-contained HTML report."""),
