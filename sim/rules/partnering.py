@@ -10,7 +10,9 @@ Assumption (fashion partner-selection study, seeds/002), mapped to its five elem
 - *process*: each partner gains ``gain_rate`` × fit × the smaller customer base each month,
   minus a coordination cost ``coordination_idr`` (scaled by the village's governance factor,
   ``model.shared.coordination_factor``); the gain or loss goes through ``extra_cost``, so profit and
-  cash carry it;
+  cash carry it. In the regional economy the gain is a saving on what the pair pays outside the
+  regency (shared production, design and sourcing), never new sales: a partnership cannot create
+  demand;
 - *review*: every ``review_months`` of its life (counted in ``partner_months``) a partnership
   that has lost money in total since it began is dropped.
 Fit of a pair = 4 (p_i − p_j)(m_j − m_i) ∈ [−1, 1] on production (p) and marketing (m)
