@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -137,10 +138,10 @@ class Store:
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock(file)
         try:
-            if is_legacy(self.root):  # adopted: a batch of another name still needs --force
+            if is_legacy(self.root):  # adopted only for the same experiment name: never marked
                 old = yaml.safe_load((self.root / "experiment.yaml").read_text(encoding="utf-8"))
-                name = old.get("name") if isinstance(old, dict) else None
-                write_marker(self.root, mark if name == mark["name"] else {**mark, "name": name})
+                if isinstance(old, dict) and old.get("name") == mark["name"]:
+                    write_marker(self.root, mark)
             check_replaceable(self.root, mark, force, file, ignore={LOCK})
             stale = [p.stem for p in self.runs_dir.glob("*.json") if p.stem not in run_ids]
             if stale and not force:
@@ -161,7 +162,8 @@ class Store:
                 (self.root / name).mkdir(exist_ok=True)
             for folder in (self.root, *(self.root / name for name in FOLDERS)):
                 for temp in folder.glob(f"{TEMP_PREFIX}*"):
-                    temp.unlink(missing_ok=True)
+                    if is_atomic_temp(temp):
+                        temp.unlink(missing_ok=True)
             text = yaml.safe_dump(experiment, sort_keys=False, allow_unicode=True)
             write_atomic(self.root / "experiment.yaml", text)
         except BaseException:
@@ -238,6 +240,16 @@ class Store:
         kills[run_id] = kills.get(run_id, 0) + 1
         write_atomic(self.root / KILLS, json.dumps(kills, indent=1))
         return kills[run_id]
+
+
+def is_atomic_temp(path: Path) -> bool:
+    """Whether ``path`` is a temporary file the atomic writer left (``.tmp-NAME.XXXXXXXX``, a
+    plain file): only those are cleaned, never a user's own ``.tmp-*`` files or folders."""
+    return (
+        path.is_file()
+        and not path.is_symlink()
+        and re.fullmatch(rf"{re.escape(TEMP_PREFIX)}.+\.[a-z0-9_]{{8}}", path.name) is not None
+    )
 
 
 def is_legacy(root: Path) -> bool:

@@ -158,7 +158,7 @@ def test_stale_temp_folders_of_a_killed_run_are_removed_but_not_user_folders(tmp
     from sim.runner.single import simulate, write_run
 
     out = tmp_path / "run"
-    stale = tmp_path / ".tmp-run.killed"
+    stale = tmp_path / ".tmp-run.k1lled_x"  # what mkdtemp names it: 8 random characters
     stale.mkdir()
     (stale / MARKER).write_text("{}")
     (stale / "monthly.parquet").write_bytes(b"half")
@@ -167,9 +167,49 @@ def test_stale_temp_folders_of_a_killed_run_are_removed_but_not_user_folders(tmp
     mine = tmp_path / ".tmp-run.mine"
     mine.mkdir()
     (mine / "keep.txt").write_text("mine")
+    other = tmp_path / ".tmp-run.v2.abc12345"  # another target's (run.v2) folder in progress
+    other.mkdir()
+    (other / MARKER).write_text("{}")
     write_run(simulate(small(40, 2), seed=1), out)
     assert not stale.exists() and not empty.exists()
-    assert (mine / "keep.txt").read_text() == "mine"
+    assert (mine / "keep.txt").read_text() == "mine" and (other / MARKER).exists()
+
+
+def test_a_rerun_refuses_to_replace_a_run_folder_holding_the_users_files(tmp_path, cli):
+    """The folder is msme-sim's, but the notes in it are not: nothing is replaced."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("months: 2\nfirms: {count: 40}\n")
+    out = tmp_path / "out"
+    assert cli("run", scenario, "--out", out)[0] == 0
+    (out / "notes.txt").write_text("mine")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    code, _, err = cli("run", scenario, "--out", out)
+    assert code == 2 and "did not write (notes.txt)" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_an_out_that_is_a_link_is_refused(tmp_path, cli):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("months: 2\nfirms: {count: 40}\n")
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "data.csv").write_text("keep")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    code, _, err = cli("run", scenario, "--out", link)
+    assert code == 2 and "is a link" in err
+    assert link.is_symlink() and (real / "data.csv").read_text() == "keep"
+
+
+def test_a_batch_leaves_the_users_tmp_files_alone(tmp_path):
+    from sim.store import is_atomic_temp
+
+    (tmp_path / ".tmp-notes.txt").write_text("mine")
+    (tmp_path / ".tmp-runs.parquet.ab12cd_9").write_text("left by a killed write")
+    (tmp_path / ".tmp-folder.ab12cd_9").mkdir()
+    assert not is_atomic_temp(tmp_path / ".tmp-notes.txt")
+    assert is_atomic_temp(tmp_path / ".tmp-runs.parquet.ab12cd_9")
+    assert not is_atomic_temp(tmp_path / ".tmp-folder.ab12cd_9")
 
 
 def test_new_files_and_folders_respect_the_umask(tmp_path):
@@ -350,3 +390,13 @@ def test_a_batch_folder_from_before_markers_resumes_but_not_with_user_files(tmp_
     code, _, stderr = cli("batch", path, "--executor", "serial", "--out", out, "--force")
     assert code == 2 and "not created by msme-sim" in one_line(stderr)
     assert snapshot(out) == before
+    # An unmarked folder that looks like another experiment's old results is refused and
+    # left unmarked, with or without --force.
+    (out / "notes.txt").unlink()
+    text = (out / "experiment.yaml").read_text().replace("name: exp", "name: someone_else", 1)
+    (out / "experiment.yaml").write_text(text)
+    before = snapshot(out)
+    for extra in ((), ("--force",)):
+        code, _, stderr = cli("batch", path, "--executor", "serial", "--out", out, *extra)
+        assert code == 2 and "not created by msme-sim" in one_line(stderr)
+        assert snapshot(out) == before and not (out / MARKER).exists()

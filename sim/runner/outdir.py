@@ -12,8 +12,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import glob
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -28,6 +30,8 @@ from sim.fileio import current_umask, write_atomic
 MARKER = ".msme-sim.json"
 #: Sibling folders of a run folder while it is written (``.tmp-``) or replaced (``.old-``).
 TEMP_PREFIXES = (".tmp-", ".old-")
+#: What a run folder holds: it is replaced whole only when it holds nothing else.
+RUN_FILES = frozenset({MARKER, "config.yaml", "monthly.parquet", "summary.json", "outcomes.json"})
 
 
 def marker(kind: str, name: str, source: str | None, config_hash: str | None) -> dict[str, Any]:
@@ -71,6 +75,8 @@ def check_replaceable(
     msme-sim with the same kind, name and source; with ``force``, any msme-sim folder of the
     same kind.
     """
+    if folder.is_symlink():
+        raise ConfigError(file, option, f"{folder} is a link: nothing replaced; give a real folder")
     if not folder.exists():
         return
     if not folder.is_dir():
@@ -92,6 +98,15 @@ def check_replaceable(
             f"{folder} holds {found.get('kind')} results, not {mark['kind']} results: "
             "choose another folder",
         )
+    if mark["kind"] == "run":  # a run folder is replaced whole: only if it holds nothing else
+        others = sorted(e.name for e in folder.iterdir() if e.name not in RUN_FILES)
+        if others:
+            raise ConfigError(
+                file,
+                option,
+                f"{folder} also holds files msme-sim did not write ({', '.join(others[:3])}): "
+                "nothing replaced; move them or choose another folder",
+            )
     same = all(found.get(key) == mark[key] for key in ("name", "source"))
     if not same and not force:
         raise ConfigError(
@@ -117,8 +132,10 @@ def remove_stale(target: Path) -> None:
     that exist are stale. Only marked or empty folders are removed.
     """
     for prefix in TEMP_PREFIXES:
-        for stale in target.parent.glob(f"{prefix}{target.name}.*"):
-            if not stale.is_dir() or stale.is_symlink():
+        # mkdtemp adds 8 random characters (.tmp-); the moved-aside folder a process id (.old-)
+        own = re.compile(rf"{re.escape(prefix + target.name)}\.(?:[a-z0-9_]{{8}}|[0-9]+)")
+        for stale in target.parent.glob(f"{glob.escape(prefix + target.name)}.*"):
+            if not own.fullmatch(stale.name) or not stale.is_dir() or stale.is_symlink():
                 continue
             if read_marker(stale) is not None:
                 shutil.rmtree(stale, ignore_errors=True)
