@@ -118,3 +118,24 @@ def test_a_closed_regency_has_no_outside_buyers():
     model.run()
     assert model.shared.flows["outside_spending_idr"] == 0.0
     assert (model.monthly()["outside_spending_idr"] == 0).all()
+
+
+def test_outside_buyers_part_of_a_firms_demand_is_at_most_all_of_it():
+    """With strong joint-promotion spillover and large outside pools, households' unspent
+    budget returned to a cell is never negative (the outside part of unserved demand is
+    computed from the orders outside buyers placed)."""
+    for seed in range(3):
+        model = MSMEModel(
+            small(
+                n=300,
+                months=12,
+                firms={"digital_share_marketplace": 0.4},
+                economy={"outside_demand_scale": 5.0},
+                rules={"joint_marketing": {"spillover": 1.0}},
+            ),
+            seed=seed,
+        )
+        for _ in range(12):
+            model.step()
+            returned = model.shared.flows["returned_idr"]
+            assert returned.min() >= -1e-6 * max(returned.max(), 1.0), returned.min()

@@ -85,7 +85,7 @@ def test_baseline_holds_its_firm_count_and_cash_stays_bounded():
     years and no established firm holds more than 5 years of its revenue in cash.
 
     What the model finds now (the target is ±10%, not met yet): with the households' budget
-    fixed, the count falls about 20% in ten years (2,000 → 1,560–1,600, seeds 1–3) and is still
+    fixed, the count falls about 20% in ten years (2,000 → 1,600–1,633, seeds 1–3) and is still
     drifting down; entry responds to expected profit but young firms' exits outpace it."""
     for seed in (1, 2, 3):
         m = MSMEModel(load_scenario("scenarios/baseline.yaml"), seed=seed)

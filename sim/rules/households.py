@@ -145,13 +145,14 @@ def stationary_start(model, rng) -> None:
 
 
 def owner_income(model) -> np.ndarray:
-    """Each firm's owner household income this month: drawings + the household's other income
-    (0 for closed firms)."""
+    """Each firm's owner household income this month: drawings + the household's other income.
+    Drawings count also for a firm that closed after paying them this month (finance pays 0 to
+    firms closed before); other income counts for living firms' owners only."""
     s, spec = model.state, model.scenario.rules["households"]
     other = np.where(
         s.poor, spec["owner_other_income_poor_idr"], spec["owner_other_income_nonpoor_idr"]
     )
-    return (s.drawings + other * model.shared.outside_income_factor) * s.alive
+    return s.drawings + other * model.shared.outside_income_factor * s.alive
 
 
 def earned(model) -> np.ndarray:
@@ -164,10 +165,12 @@ def earned(model) -> np.ndarray:
     owners = owner_income(model)
     income[:, 0] = np.bincount(s.village, weights=owners * s.poor, minlength=v)
     income[:, 1] = np.bincount(s.village, weights=owners * ~s.poor, minlength=v)
-    wages = np.bincount(s.village, weights=s.wages_idr * s.alive, minlength=v)
+    # finance pays firms that close later in the month too: their wages count (0 for firms
+    # closed in earlier months, whose finance step paid nothing)
+    wages = np.bincount(s.village, weights=s.wages_idr, minlength=v)
     share = spec["poor_worker_share"]
     income[:, 2], income[:, 3] = share * wages, (1 - share) * wages
-    owners_other = np.bincount(s.village, weights=owners - s.drawings * s.alive, minlength=v)
+    owners_other = np.bincount(s.village, weights=owners - s.drawings, minlength=v)
     if model.shared.target_income is None:  # households switched off: no outside income
         total = owners_other
     elif model.shared.outside_income is None:
@@ -205,9 +208,7 @@ def spend_and_save(
     income = earned(model)
     if sh.outside_income is None:  # after the first month: a stationary start
         s = model.state
-        owners_other = np.bincount(
-            s.village, weights=owner_income(model) - s.drawings * s.alive, minlength=v
-        )
+        owners_other = np.bincount(s.village, weights=owner_income(model) - s.drawings, minlength=v)
         sh.outside_income = income[:, 4:].sum(axis=1) + owners_other
         sh.household_savings = np.maximum(1 - mpc - wealth_spend, 0.0) / wealth_spend * income
     else:  # last month's budget that could not be spent stays with the households

@@ -253,14 +253,16 @@ def attractiveness_market(
     )
     regency_budget = np.bincount(sector_of_cell, weights=to_regency, minlength=n_sectors)
     online += share_of(regency_budget, w_regency, s.sector, n_sectors)
-    pool = model.shared.outside_pool * model.shared.outside_factor
-    outside_online_demand = share_of(outside_online * pool, w_regency, s.sector, n_sectors)
-    online += outside_online_demand
     if model.shared.joint_spillover > 0:  # a transfer among promoters: the total is unchanged
         promoters = ((w_local + w_regency) > 0) & s.joint_promo
         online = share_within_groups(
             online, promoters, model.net.groups, model.shared.joint_spillover
         )
+    # Outside buyers' online orders (added after the spillover, which shares households' orders
+    # only, so each firm's outside part stays what outside buyers spent with it).
+    pool = model.shared.outside_pool * model.shared.outside_factor
+    outside_online_demand = share_of(outside_online * pool, w_regency, s.sector, n_sectors)
+    online += outside_online_demand
 
     # Offline: word-of-mouth and carried orders first, then customer bases and floating spending.
     offline_budget = budget - online_budget

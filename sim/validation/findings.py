@@ -102,7 +102,7 @@ FINDINGS = (
         note="groups no longer bring outside spending of their own: they only help their "
         "members win the same households' budget from offline rivals (and joint promotion "
         "costs money), so poor owners' household income is higher on average but the 95% "
-        "interval includes zero (better in 14 of 20 paired seeds, 17 before)",
+        "interval includes zero (better in 16 of 20 paired seeds, 17 before)",
     ),
     Finding(
         "2c", "2. Sidoarjo: pooling lowers input cost (raises margins)", "sidoarjo_whatsapp.yaml",
@@ -140,12 +140,7 @@ FINDINGS = (
         "tumang_metal_cluster.yaml", FACILITATION, ("policies=[]",), TUMANG,
         "pooling_participation", 1, min_better=18, mean_rule=True,
     ),
-    Finding(
-        "5a-cost", "5. Tumang: facilitation lowers input cost", "tumang_metal_cluster.yaml",
-        FACILITATION, ("policies=[]",), TUMANG, "mean_input_cost_ratio", -1, mean_rule=True,
-        status="weaker", ci="excludes zero",
-        note="lower in 18 of 20 paired seeds (20 before): pool membership now churns",
-    ),
+    _facilitation("5a-cost", "lowers input cost", "mean_input_cost_ratio", -1),
     Finding(
         "5b", "5. Tumang: youth training keeps craft output up", "tumang_metal_cluster.yaml",
         YOUTH_TRAINING, ("policies=[]",), ("firms.count=200",), "craft_output_idr",
