@@ -68,11 +68,17 @@ def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
     return gb * villages.data_price[state.village] * (1 - state.data_subsidy)
 
 
+def outside_shares(spec) -> np.ndarray:
+    """Outside buyers' spending per sector as a share of the sector's starting sales (the
+    market rule's ``outside_share_<sector>`` settings)."""
+    return np.array([spec[f"outside_share_{sector}"] for sector in SECTORS])
+
+
 def starting_local_sales(model) -> np.ndarray:
     """Each village×sector cell's starting sales to the regency's own households (the firms'
     customer bases less the outside buyers' share of their sector), village rows × sectors."""
     s, spec = model.state, model.scenario.rules["market"]
-    outside = np.array([spec[f"outside_share_{sector}"] for sector in SECTORS])
+    outside = outside_shares(spec)
     cells = model.villages.count * len(SECTORS)
     local = np.bincount(
         model.cells(), weights=s.customers * s.alive * (1 - outside[s.sector]), minlength=cells

@@ -33,7 +33,7 @@ from sim.outcomes import HIGHER, LOWER, NEITHER
 from sim.params import ASSUMPTION, SIDOARJO
 from sim.population import has_signal
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
-from sim.rules.common import first_group, mean_where, starting_local_sales
+from sim.rules.common import first_group, mean_where, outside_shares, starting_local_sales
 
 M = mechanism(
     "market",
@@ -160,11 +160,6 @@ def share_within_groups(demand: np.ndarray, members: np.ndarray, groups, share: 
     count = np.bincount(g, weights=ok, minlength=groups.shape[1])
     per_member = np.divide(pool, count, out=np.zeros_like(pool), where=count > 0)
     return demand - moved + np.where(ok, per_member[g], 0.0)
-
-
-def outside_shares(spec) -> np.ndarray:
-    """Outside buyers' spending per sector as a share of the sector's starting sales."""
-    return np.array([spec[f"outside_share_{sector}"] for sector in SECTORS])
 
 
 @M.on_setup
