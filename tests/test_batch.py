@@ -49,6 +49,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_port(port: int, seconds: float = 120.0) -> None:
+    """Wait until something listens on 127.0.0.1:``port`` (a slow scheduler start on a loaded
+    machine), bounded in time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listens on port {port} after {seconds} s")
+
+
 def stop(procs: list[subprocess.Popen]) -> None:
     for proc in procs:
         proc.terminate()
@@ -133,6 +145,7 @@ def test_serial_processes_and_dask_give_identical_results(tmp_path, monkeypatch)
         )
     ]
     try:
+        wait_for_port(port)
         for _ in range(2):
             procs_started.append(
                 subprocess.Popen(
@@ -144,8 +157,8 @@ def test_serial_processes_and_dask_give_identical_results(tmp_path, monkeypatch)
             )
         from distributed import Client
 
-        with Client(address, timeout=60) as client:
-            client.wait_for_workers(2, timeout=60)
+        with Client(address, timeout=120) as client:
+            client.wait_for_workers(2, timeout=120)
         dask = run_batch(path, executor="dask", scheduler=address, out="dask", progress=False)
     finally:
         stop(procs_started)
