@@ -12,6 +12,7 @@ from pathlib import Path
 import sim.policies.collaboration
 import sim.policies.digital
 import sim.policies.finance
+import sim.rules.accounts
 import sim.rules.bulk_purchasing
 import sim.rules.co_creation
 import sim.rules.digital_adoption
@@ -26,6 +27,7 @@ import sim.rules.labour
 import sim.rules.market
 import sim.rules.partnering
 import sim.rules.resource_sharing
+import sim.rules.whatsapp_selling
 import sim.shocks  # noqa: F401  (importing the built-ins above registers them)
 from sim import metrics
 from sim.declarations import Column, SharedField, Unit

@@ -17,6 +17,9 @@ FIRMS = Unit(
         SharedField(
             "input_price_factor", 1.0, "×", "this month's input price level (shocks)", monthly=True
         ),
+        SharedField(
+            "ledger", {}, "Rp", "this month's booked transactions (sim/ledger.py)", monthly=True
+        ),
     ),
     origin=__file__,
 )

@@ -14,7 +14,17 @@ import pytest
 
 from sim.config import load_scenario
 from sim.model import MSMEModel
-from sim.validation.findings import BY_ID, FINDINGS, SIDOARJO, interval, paired_differences, run
+from sim.validation.findings import (
+    ABLATION_SEEDS,
+    BY_ID,
+    FINDINGS,
+    SIDOARJO,
+    interval,
+    paired_differences,
+    run,
+    verdict,
+    without_assumption,
+)
 from tests.conftest import SCENARIOS
 
 pytestmark = pytest.mark.slow  # 20 paired seeds of whole scenarios per finding
@@ -39,6 +49,16 @@ def test_paired_finding_within_its_tolerance(finding):
         assert (low > 0) == (finding.ci == "excludes zero"), (finding.ci, interval(better))
 
 
+@pytest.mark.parametrize("finding", [f for f in FINDINGS if f.without], ids=lambda f: f.id)
+def test_finding_with_its_most_direct_assumption_removed(finding):
+    """What each finding rests on: the same paired comparison with the assumption the table
+    names removed (both arms), over ABLATION_SEEDS seeds. Tolerance: the 95% interval of the
+    paired difference includes zero or turns ("vanishes"), or still excludes it on the expected
+    side ("persists"), as the table says the model finds."""
+    diffs = paired_differences(without_assumption(finding), range(ABLATION_SEEDS))
+    assert verdict(finding, diffs) == finding.without_finds, (finding.id, interval(diffs))
+
+
 def test_the_table_is_the_source_of_the_validation_page():
     """Every validated finding is a row of docs/validation.md, in table order, ids unique."""
     assert len(BY_ID) == len(FINDINGS)
@@ -57,15 +77,15 @@ def paired(name: str, a: list[str], b: list[str], key: str, common: list[str]) -
     )
 
 
-def test_covid_digital_firms_lose_less_revenue_than_offline_ones():
-    """Finding 1b. Tolerance: over 20 seeds, the mean revenue loss (month 11 → 13, inside the
-    shock) of firms already digital is smaller than that of offline firms in at least 17."""
-    wins = 0
+def covid_loss_gaps(extra: tuple[str, ...] = ()) -> np.ndarray:
+    """Per seed: offline firms' mean revenue loss (month 11 → 13, inside the shock) minus that
+    of the firms already digital (positive: digital firms lose less)."""
+    gaps = []
     for seed in SEEDS:
         model = MSMEModel(
             load_scenario(
                 SCENARIOS / "covid_collaboration.yaml",
-                ["firms.count=300", "months=18", "policies=[]"],
+                ["firms.count=300", "months=18", "policies=[]", *extra],
             ),
             seed=seed,
         )
@@ -76,8 +96,25 @@ def test_covid_digital_firms_lose_less_revenue_than_offline_ones():
         after = model.state.revenue[: len(before)]
         ok = alive & model.state.alive[: len(before)] & (before > 0)
         loss = 1 - after[ok] / before[ok]
-        wins += loss[level[ok] >= 1].mean() < loss[level[ok] == 0].mean()
-    assert wins >= 17
+        gaps.append(loss[level[ok] == 0].mean() - loss[level[ok] >= 1].mean())
+    return np.array(gaps)
+
+
+def test_covid_digital_firms_lose_less_revenue_than_offline_ones():
+    """Finding 1b. Tolerance: over 20 seeds, the mean revenue loss (month 11 → 13, inside the
+    shock) of firms already digital is smaller than that of offline firms in at least 17.
+
+    With its most direct assumption removed — restrictions move no spending online
+    (``online_shift`` 0: online and offline sellers equally exposed) — the gap falls to under a
+    third of its size (measured: 22.9 → 3.2 percentage points, better in 19 of 20 seeds): the
+    finding rests mostly on that assumption."""
+    gaps = covid_loss_gaps()
+    assert (gaps > 0).sum() >= 17
+    equal = covid_loss_gaps(
+        ("shocks=[{use: demand_shock, start: 12, months: 12, recovery_months: 12, "
+         "online_shift: 0.0}]",)
+    )  # fmt: skip
+    assert equal.mean() < gaps.mean() / 3, (equal.mean(), gaps.mean())
 
 
 def test_sidoarjo_training_and_subsidy_help_most_where_literacy_or_connectivity_bind():

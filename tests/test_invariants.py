@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.model import MSMEModel
-from tests.collab_helpers import investment
+from tests.collab_helpers import booked_cash_flows
 from tests.conftest import small
 
 SHARES = ("literacy", "openness", "trust", "loyalty", "data_subsidy")
@@ -68,7 +68,7 @@ def test_invariants_hold_every_month(options, seed):
         old = slice(0, n_before)
         # Cash accounting identity, firm by firm, for firms alive at the start of the month.
         change = s.cash[old] - cash_before
-        flows = (s.profit - s.drawings + s.new_loan - s.repayment - investment(s))[old]
+        flows = booked_cash_flows(model, alive_before)
         np.testing.assert_allclose(change[alive_before], flows[alive_before], rtol=1e-9, atol=1e-3)
         # Sales never exceed capacity; revenue is sales at price.
         assert (s.sales <= s.capacity * (1 + 1e-12)).all()

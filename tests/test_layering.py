@@ -90,6 +90,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # the parameter table (rows only), registries, declarations, file readers
     (
         "sim.params",
+        "sim.ledger",
         "sim.registry",
         "sim.declarations",
         "sim.yamlfile",

@@ -43,7 +43,8 @@ def test_losses_and_negative_cash_still_close_firms():
     s.start_age[:] = 600
     s.cash[:] = 1e9
     s.profit[:] = 1e6
-    s.cash[0] = -1.0
+    s.cash[0] = -s.fixed_cost[0] - 2.0  # beyond a month of fixed cost in overdraft
+    s.cash[2] = -0.5 * s.fixed_cost[2]  # within it: the firm carries the overdraft
     s.profit[1] = -1.0
     s.loss_streak[1] = 5
     losses_and_cash(
@@ -81,18 +82,17 @@ def test_entry_rises_when_expected_profit_rises_paired_seeds():
 
 @pytest.mark.slow
 def test_baseline_holds_its_firm_count_and_cash_stays_bounded():
-    """Flat local demand, no policy: the firm count stays within ±25% of its start over ten
-    years and no established firm holds more than 5 years of its revenue in cash.
-
-    What the model finds now (the target is ±10%, not met yet): with the households' budget
-    fixed, the count falls about 20% in ten years (2,000 → 1,600–1,633, seeds 1–3) and is still
-    drifting down; entry responds to expected profit but young firms' exits outpace it."""
+    """The stated trend: with the households' budget flat (``market.local_growth`` 0) and no
+    policy, the firm count is flat; over ten years it stays within ±10% of its start, and no
+    established firm holds more than 5 years of its revenue in cash. (Measured when this test
+    was written: 2,000 firms → 1,836–1,917 at month 120 over seeds 1–4, a slow consolidation as
+    firms that sell near capacity invest.)"""
     for seed in (1, 2, 3):
         m = MSMEModel(load_scenario("scenarios/baseline.yaml"), seed=seed)
         start = int(m.state.alive.sum())
         m.run(120)
         s = m.state
-        assert abs(s.alive.sum() / start - 1) <= 0.25, (seed, start, s.alive.sum())
+        assert abs(s.alive.sum() / start - 1) <= 0.10, (seed, start, s.alive.sum())
         old = s.alive & (s.start_age + s.age_months >= 24)
         ratio = s.cash[old] / np.maximum(s.revenue_12m[old], 1.0)
         assert ratio.max() < 5.0, (seed, ratio.max())

@@ -12,7 +12,7 @@ import pytest
 from sim.model import MSMEModel
 from sim.rules import variant
 from sim.rules.partnering import P
-from tests.collab_helpers import investment, paired, run
+from tests.collab_helpers import booked_cash_flows, paired, run
 from tests.conftest import small
 
 # --- the reference: one firm at a time --------------------------------------------------------
@@ -189,7 +189,7 @@ def test_partnership_gains_and_losses_go_through_the_accounts():
         s = model.state
         n, cash, alive = s.n, s.cash.copy(), s.alive.copy()
         model.step()
-        flows = (s.profit - s.drawings + s.new_loan - s.repayment - investment(s))[:n]
+        flows = booked_cash_flows(model, alive)
         np.testing.assert_allclose((s.cash[:n] - cash)[alive], flows[alive], rtol=1e-9, atol=1e-3)
     assert len(checked) == 18 and model.summary()["partnerships_new_total"] > 0
 

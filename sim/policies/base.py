@@ -25,6 +25,7 @@ from sim.declarations import Column
 from sim.domain import SECTORS
 from sim.errors import ConfigError
 from sim.interventions import POLICIES
+from sim.ledger import book
 from sim.outcomes import HIGHER
 from sim.params import ASSUMPTION, register_rows
 from sim.rules.common import mean_where
@@ -145,6 +146,9 @@ class Policy:
     #: declares the policy's own outcomes.
     columns: tuple = ()
     shared: tuple = ()
+    #: Where the policy's money goes in the regency's accounts (``sim.ledger``): bought from
+    #: outside (trainers, devices, data, interest subsidies) unless it is paid to firms.
+    transaction = "public_purchases"
 
     @classmethod
     def check(cls, settings: dict[str, Any], scenario, file: str, path: str) -> None:
@@ -200,6 +204,7 @@ class Policy:
             return
         self.spent_idr += amount
         model.policy_spend_idr += amount
+        book(model, self.transaction, amount)
         model.policy_ledger.append(
             {
                 "month": model.month + 1,

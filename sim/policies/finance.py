@@ -84,6 +84,7 @@ class EmergencyGrant(Policy):
 
     grant_idr: float = E.grant_idr
     per_month: int = E.per_month
+    transaction = "public_transfers"
     columns = (
         Column(
             "emergency_grant_idr", "float64", 0.0, "Rp", "emergency grant received this month", 0

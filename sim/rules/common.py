@@ -137,3 +137,10 @@ def learn_gain(state, prefix: str, rows: np.ndarray, gain: np.ndarray, memory: f
     losing = state[f"{prefix}_losing_months"]
     expected[rows] = (1 - memory) * expected[rows] + memory * gain
     losing[rows] = np.where(expected[rows] < 0, losing[rows] + 1, 0)
+
+
+def wage_share(model) -> float:
+    """Share of a firm's fixed cost paid as wages to local households (``rules.finance``); 0
+    when finance is switched off."""
+    spec = model.scenario.rules.get("finance", {})
+    return float(spec.get("wage_share", 0.0)) if spec.get("enabled", True) else 0.0

@@ -1,7 +1,8 @@
 """Exit and entry: firms close when cash runs out, after sustained losses or by an age-dependent
 hazard; new firms open when running one is expected to pay more than the outside option.
 
-Assumption: a firm exits when its cash is negative, after ``max_loss_months`` consecutive loss
+Assumption: a firm exits when it owes more than its suppliers and family carry (cash below
+−``credit_months`` of its fixed cost), after ``max_loss_months`` consecutive loss
 months, or by a background hazard (owner health, migration, giving up) that falls with the firm's
 age: yearly rate ``mature_exit_rate`` + (``young_exit_rate`` − ``mature_exit_rate``) ×
 exp(−age / ``hazard_decay_years``), the shape of Jovanovic (1982) and Evans (1987): young firms
@@ -11,13 +12,15 @@ scaled by how the expected owner income (the mean profit of living firms, a runn
 weight ``expectation_memory`` on the newest month, as known before this month) compares with
 the outside option, a wage ``outside_income_idr``: rate × clip((expected ÷
 outside)^``entry_elasticity``, 0, ``max_entry_multiple``). Entrants are drawn from the same
-distributions as the initial firms, in villages in proportion to their firm counts.
+distributions as the initial firms, in villages in proportion to their firm counts; their
+starting cash is raised from their village's households' savings.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.ledger import book
 from sim.params import ASSUMPTION
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
 
@@ -46,6 +49,14 @@ P = rule_table(
         ASSUMPTION,
         "consecutive loss months before closing",
         {"ge": 1},
+    ),
+    (
+        "credit_months",
+        1.0,
+        "months of fixed cost",
+        ASSUMPTION + " (suppliers' credit, kasbon and family loans carry a short overdraft)",
+        "overdraft a firm can carry before it closes",
+        {"ge": 0.0},
     ),
     (
         "young_exit_rate",
@@ -138,6 +149,7 @@ def losses_and_cash(
     rng,
     *,
     max_loss_months=P.max_loss_months,
+    credit_months=P.credit_months,
     young_exit_rate=P.young_exit_rate,
     mature_exit_rate=P.mature_exit_rate,
     hazard_decay_years=P.hazard_decay_years,
@@ -164,8 +176,37 @@ def losses_and_cash(
     mean_profit = float(s.profit[s.alive].mean()) if living else 0.0
     prior = mean_profit if sh.expected_income is None else sh.expected_income
     sh.expected_income = prior + expectation_memory * (mean_profit - prior)
-    closing = s.alive & ((s.cash < 0) | (s.loss_streak >= max_loss_months) | (draws < hazard))
+    insolvent = s.cash < -credit_months * s.fixed_cost - 1.0  # 1 Rp: rounding at 0
+    closing = s.alive & (insolvent | (s.loss_streak >= max_loss_months) | (draws < hazard))
     model.close_firms(np.flatnonzero(closing))
     entrants = rng.poisson(entry_rate / 12 * sh.entry_multiple * s.alive.sum())
     if entrants:
+        first = s.n
         model.open_firms(int(entrants), rng)
+        raise_capital(model, np.arange(first, model.state.n))
+
+
+def raise_capital(model, rows: np.ndarray) -> None:
+    """Entrants' starting cash comes from their villages' other households' savings (a member
+    of those households becomes an owner), at most what those savings hold; without modelled
+    households it comes from outside the regency. Both are booked (``sim.ledger``)."""
+    s, sh = model.state, model.shared
+    if sh.household_savings is None or sh.capital_transfers is None:
+        book(model, "outside_capital", float(s.cash[rows].sum()))
+        return
+    v = model.villages.count
+    other = slice(4, 6)  # other_poor, other_nonpoor (sim/rules/households.GROUPS)
+    held = np.maximum(sh.household_savings[:, other] + sh.capital_transfers[:, other], 0.0)
+    wanted = np.bincount(s.village[rows], weights=s.cash[rows], minlength=v)
+    scale = np.divide(held.sum(axis=1), wanted, out=np.ones(v), where=wanted > 0)
+    scale = np.minimum(scale, 1.0)
+    s.cash[rows] *= scale[s.village[rows]]
+    raised = wanted * scale
+    part = np.divide(
+        held,
+        held.sum(axis=1, keepdims=True),
+        out=np.zeros_like(held),
+        where=held.sum(axis=1, keepdims=True) > 0,
+    )
+    sh.capital_transfers[:, other] -= part * raised[:, None]
+    book(model, "entry_capital", float(raised.sum()))

@@ -4,21 +4,27 @@ Assumption: profit = revenue − input cost − fixed cost − data cost − int
 Owners draw a share of positive profit for the household, and at least a subsistence amount when
 cash allows; poor owners draw a larger share (little buffer, Sidoarjo study seeds/001). Firms
 short of cash apply for a loan; approval is more likely for non-poor owners (Sidoarjo: little
-access to bank support). Rates follow the KUR scheme: 3%/year for super-micro loans up to
+access to bank support), and a bank lends at most what the firm's profit can repay
+(``repayment_capacity`` of monthly profit per instalment). A loan is working capital: owners do
+not draw it. Rates follow the KUR scheme: 3%/year for super-micro loans up to
 Rp 10 M, 6%/year on a first larger loan rising one point per repeat loan to 9%. Loans are repaid
 in equal monthly principal instalments. A share ``wage_share`` of the fixed cost is wages paid to
 the village's households (their income, ``sim/rules/households.py``); the rest leaves the
 regency. Cash identity per firm and month:
-Δcash = profit − drawings + new loans − repayments.
+Δcash = profit − drawings + new loans − repayments (growth's investment and a policy's grant
+come on top, ``sim.rules.accounts.firm_cash_flows``). A closing firm's cash goes to its owner's
+household (an overdraft is a bill its suppliers never get paid) and its loan is written off by
+the bank.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.ledger import book
 from sim.outcomes import NEITHER
 from sim.params import ASSUMPTION, KUR_2023, SIDOARJO
-from sim.rules import Column, mechanism, rule_table, variant
+from sim.rules import Column, SharedField, mechanism, rule_table, variant
 from sim.rules.common import data_cost
 
 M = mechanism(
@@ -33,6 +39,13 @@ M = mechanism(
         Column("repayment", "float64", 0.0, "Rp", "principal repaid this month", 0),
         Column("credit_offer", "bool", False, "-", "offered a subsidised KUR loan this month"),
         Column("wages_idr", "float64", 0.0, "Rp/month", "wages paid to local households", 0),
+        Column("interest_idr", "float64", 0.0, "Rp/month", "interest paid this month", 0),
+        Column("closing_cash_idr", "float64", 0.0, "Rp", "cash handed on when the firm closed"),
+    ),
+    shared=(
+        SharedField(
+            "debt_written_off_idr", 0.0, "Rp", "loans of closing firms written off", monthly=True
+        ),
     ),
 )
 
@@ -97,6 +110,14 @@ P = rule_table(
     ),
     ("loan_revenue_months", 2.0, "months of revenue", ASSUMPTION, "loan size", {"ge": 0.0}),
     (
+        "repayment_capacity",
+        0.3,
+        "share of profit",
+        ASSUMPTION + " (banks' repayment-capacity check in KUR appraisal; share assumed)",
+        "largest instalment a bank allows, as a share of the firm's monthly profit",
+        {"ge": 0.0, "le": 1.0},
+    ),
+    (
         "loan_ceiling_idr",
         5.0e7,
         "Rp",
@@ -146,6 +167,7 @@ def drawings_credit(
     credit_access=P.credit_access,
     poor_credit_access=P.poor_credit_access,
     loan_revenue_months=P.loan_revenue_months,
+    repayment_capacity=P.repayment_capacity,
     loan_ceiling_idr=P.loan_ceiling_idr,
     super_micro_limit_idr=P.super_micro_limit_idr,
     super_micro_rate=P.super_micro_rate,
@@ -171,9 +193,10 @@ def drawings_credit(
     approved = short & (draws < np.where(s.poor, poor_credit_access, credit_access))
     approved |= alive & s.credit_offer & (s.debt <= 0)  # a subsidised KUR loan (policy)
     s.credit_offer = False
-    amount = np.where(
-        approved, np.minimum(loan_revenue_months * s.customers, loan_ceiling_idr), 0.0
-    )
+    serviceable = repayment_capacity * np.maximum(s.profit, 0.0) * term_months
+    wanted_loan = np.minimum(loan_revenue_months * s.customers, loan_ceiling_idr)
+    amount = np.where(approved, np.minimum(wanted_loan, serviceable), 0.0)
+    approved &= amount > 0
     rate = kur_rate(
         amount,
         s.loans_taken,
@@ -184,12 +207,13 @@ def drawings_credit(
         max_rate,
     )
 
-    available = np.maximum(s.cash + s.profit - repayment + amount, 0.0)
+    available = np.maximum(s.cash + s.profit - repayment, 0.0)  # a loan is working capital
     share = np.where(s.poor, poor_draw_share, draw_share)
     wanted = np.maximum(share * np.maximum(s.profit, 0.0), subsistence_idr)
     s.drawings = np.minimum(wanted, available) * alive
 
     s.wages_idr = wage_share * s.fixed_cost * alive
+    s.interest_idr = interest
     s.cash += (s.profit - s.drawings + amount - repayment) * alive
     s.debt += amount - repayment
     s.new_loan = amount
@@ -197,6 +221,33 @@ def drawings_credit(
     s.loan_rate = np.where(approved, rate, s.loan_rate)
     s.loan_payment = np.where(approved, amount / term_months, s.loan_payment)
     s.loans_taken += approved
+    wages = float(s.wages_idr.sum())
+    book(model, "wages", wages)
+    book(model, "drawings", float(s.drawings.sum()))
+    book(model, "interest", float(interest.sum()))
+    book(model, "loans", float(amount.sum()))
+    book(model, "repayments", float(repayment.sum()))
+    paid_outside = s.input_cost + s.fixed_cost + s.data_cost + s.extra_cost
+    book(model, "outside_costs", float((paid_outside * alive).sum()) - wages)
+
+
+@M.on_close
+def hand_on_cash(model, rows) -> None:
+    """A closing firm's cash goes to its owner's household (its overdraft, if any, is bills its
+    suppliers never get paid); its bank writes the loan off."""
+    s, sh = model.state, model.shared
+    cash = s.cash[rows].copy()
+    s.closing_cash_idr[rows] = cash
+    kept = np.maximum(cash, 0.0)
+    book(model, "closing_cash", float(kept.sum()))
+    book(model, "unpaid_bills", float(np.maximum(-cash, 0.0).sum()))
+    if sh.capital_transfers is not None:  # the households' savings receive it next month
+        group = np.where(s.poor[rows], 0, 1)  # owner_poor, owner_nonpoor
+        np.add.at(sh.capital_transfers, (s.village[rows], group), kept)
+    sh.debt_written_off_idr += float(s.debt[rows].sum())
+    s.cash[rows] = 0.0
+    s.debt[rows] = 0.0
+    s.loan_payment[rows] = 0.0
 
 
 @M.outcome(

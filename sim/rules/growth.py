@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.ledger import book
 from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
@@ -147,6 +148,7 @@ def invest_near_capacity(
     s.capacity = np.where(s.capacity >= old_base, s.base_capacity, s.capacity * ratio)
     s.cash -= spend
     s.investment_idr = spend
+    book(model, "investment", float(spend.sum()))
 
     s.revenue_12m += (12.0 * s.revenue - s.revenue_12m) / 12.0 * traded
     mature = alive & (s.age_months >= 13)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.ledger import book
 from sim.outcomes import HIGHER, LOWER
 from sim.params import ASSUMPTION
 from sim.rules import SharedField, mechanism, rule_table, variant
@@ -40,7 +41,7 @@ POOR = np.array([True, False, True, False, True, False])
 
 M = mechanism(
     "households",
-    after="joint_marketing",
+    after="whatsapp_selling",
     shared=(
         SharedField("budget", None, "Rp/month", "households' MSME budget per village×sector"),
         SharedField("sector_shares", None, "share", "each village's budget shares by sector"),
@@ -52,6 +53,13 @@ M = mechanism(
             "outside_income_factor", 1.0, "×", "level of outside income (shocks)", monthly=True
         ),
         SharedField("target_income", None, "Rp/month", "stationary income per village"),
+        SharedField(
+            "capital_transfers",
+            None,
+            "Rp",
+            "village × group: closing firms' cash (+) and entrants' capital (−), into the "
+            "households' savings next month",
+        ),
     ),
 )
 
@@ -142,6 +150,7 @@ def stationary_start(model, rng) -> None:
         local, village[:, None], out=np.zeros_like(local), where=village[:, None] > 0
     )
     model.shared.target_income = village / model.scenario.rules["households"]["msme_share"]
+    model.shared.capital_transfers = np.zeros((model.villages.count, len(GROUPS)))
 
 
 def owner_income(model) -> np.ndarray:
@@ -211,20 +220,31 @@ def spend_and_save(
         owners_other = np.bincount(s.village, weights=owner_income(model) - s.drawings, minlength=v)
         sh.outside_income = income[:, 4:].sum(axis=1) + owners_other
         sh.household_savings = np.maximum(1 - mpc - wealth_spend, 0.0) / wealth_spend * income
-    else:  # last month's budget that could not be spent stays with the households
+    # Last month's budget that could not be spent, and the capital handed on, stay with the
+    # households; a village that spent nothing shares its part equally among its groups.
+    returned = np.zeros(v)
+    if sh.flows is not None:
         returned = sh.flows["returned_idr"].reshape(v, -1).sum(axis=1)
-        spent = sh.consumption.sum(axis=1, keepdims=True)
-        weight = np.divide(
-            sh.consumption, spent, out=np.zeros_like(sh.consumption), where=spent > 0
-        )
-        sh.household_savings += weight * returned[:, None]
+    if sh.consumption is None:  # month 0 spent the starting budget: in proportion to income
+        sh.consumption = income.copy()
+    spent = sh.consumption.sum(axis=1, keepdims=True)
+    weight = np.divide(
+        sh.consumption,
+        spent,
+        out=np.full_like(sh.consumption, 1 / len(GROUPS)),
+        where=spent > 0,
+    )
+    sh.household_savings += weight * returned[:, None] + sh.capital_transfers
+    sh.capital_transfers = np.zeros_like(sh.capital_transfers)
     sh.household_savings += income
     sh.household_income = income
-    sh.consumption = np.minimum(
-        mpc * income + wealth_spend * sh.household_savings, sh.household_savings
-    )
+    wanted = mpc * income + wealth_spend * sh.household_savings
+    sh.consumption = np.maximum(np.minimum(wanted, sh.household_savings), 0.0)
     sh.household_savings -= sh.consumption
     sh.budget = ((msme_share * sh.consumption.sum(axis=1))[:, None] * sh.sector_shares).ravel()
+    s = model.state
+    book(model, "outside_income", float(income.sum() - s.drawings.sum() - s.wages_idr.sum()))
+    book(model, "other_consumption", float(sh.consumption.sum() - sh.budget.sum()))
     sh.outside_income = sh.outside_income * (1 + model.scenario.market.local_growth) ** (1 / 12)
 
 

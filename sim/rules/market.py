@@ -14,8 +14,9 @@ Offline, a firm's customers (its customer base, Rp/month) mostly stay; each mont
 offline budget less what customer bases hold) is won in proportion to attractiveness a =
 appeal^(1−v) × base^v × (price / sector price)^(−elasticity) × noise (v = ``visibility``). Orders
 from word of mouth and carried deliveries (``extra_orders``) are part of the same cell budget.
-Online, sellers with signal reach buyers by channel: messaging sellers (level 1) the online
-budget of their own village (their WhatsApp groups) with weight ``messaging_reach``, marketplace
+Online, sellers with signal reach buyers by channel: messaging sellers (level 1) who sell in
+their WhatsApp groups (``sim/rules/whatsapp_selling.py``) the online budget of their own village
+with weight ``messaging_reach``, marketplace
 sellers (level 2) every village's online budget and the outside online pool with weight ×
 connection quality, platform members like marketplace sellers; joint promotion raises a group's
 members' weight (``model.shared.group_boost``). More sellers split the same money (crowding,
@@ -29,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.domain import SECTORS
+from sim.ledger import book
 from sim.outcomes import HIGHER, LOWER, NEITHER
 from sim.params import ASSUMPTION, SIDOARJO
 from sim.population import has_signal
@@ -198,6 +200,8 @@ def online_weights(model, a: np.ndarray, reach: float):
     regency = online & ((s.level >= 2) | (member & (s.level >= 1)))
     quality = model.villages.quality[s.village]
     local = online & (s.level == 1) & ~regency
+    if model.shared.messaging_sellers is not None:  # only active WhatsApp sellers
+        local &= model.shared.messaging_sellers
     return a * boost * reach * local, a * boost * quality * regency
 
 
@@ -247,12 +251,17 @@ def attractiveness_market(
         where=cell_weight > 0,
     )
     regency_budget = np.bincount(sector_of_cell, weights=to_regency, minlength=n_sectors)
-    online += share_of(regency_budget, w_regency, s.sector, n_sectors)
+    from_regency = share_of(regency_budget, w_regency, s.sector, n_sectors)
+    online += from_regency
     if model.shared.joint_spillover > 0:  # a transfer among promoters: the total is unchanged
         promoters = ((w_local + w_regency) > 0) & s.joint_promo
-        online = share_within_groups(
+        shared = share_within_groups(
             online, promoters, model.net.groups, model.shared.joint_spillover
         )
+        # what a promoter sells through its group keeps the origin mix of its own orders
+        regency_part = np.divide(from_regency, online, out=np.zeros(s.n), where=online > 0)
+        from_regency = regency_part * shared
+        online = shared
     # Outside buyers' online orders (added after the spillover, which shares households' orders
     # only, so each firm's outside part stays what outside buyers spent with it).
     pool = model.shared.outside_pool * model.shared.outside_factor
@@ -285,23 +294,38 @@ def attractiveness_market(
     s.sales = np.minimum(s.demand / s.price, s.capacity) * s.alive
     s.revenue_3, s.revenue_2, s.revenue_1 = s.revenue_2, s.revenue_1, s.revenue
     s.revenue = s.sales * s.price
-    unserved = np.maximum(s.demand - s.revenue, 0.0)
     served_share = np.divide(s.revenue, s.demand, out=np.zeros(s.n), where=s.demand > 0)
     s.customers -= (1 - served_share) * local
-    record_flows(model, budget, pool, unreached, outside_demand, unserved, cell)
+    regency_origin = (from_regency, to_regency)
+    record_flows(model, budget, pool, unreached, outside_demand, regency_origin, cell)
 
 
-def record_flows(model, budget, pool, unreached, outside_demand, unserved, cell) -> None:
+def record_flows(model, budget, pool, unreached, outside_demand, regency_origin, cell) -> None:
     """This month's market accounts: what households and outside buyers set out to spend, what
     firms sold, and what was not served — budget no seller reached and demand beyond capacity.
-    Households keep what they could not spend (it returns to their savings, per village);
-    outside buyers buy elsewhere."""
+    Households keep what they could not spend: it returns to the savings of the village whose
+    households placed the orders (a regency-wide seller's unserved orders go back to every
+    village of its sector in proportion to what each sent). Outside buyers buy elsewhere."""
     s = model.state
-    n_cells = len(budget)
-    outside_part = np.divide(outside_demand, s.demand, out=np.zeros(s.n), where=s.demand > 0)
-    short_households = np.bincount(cell, weights=unserved * (1 - outside_part), minlength=n_cells)
-    short_outside = float((unserved * outside_part).sum())
+    n_cells, n_sectors = len(budget), len(SECTORS)
+    served = np.divide(s.revenue, s.demand, out=np.zeros(s.n), where=s.demand > 0)
+    from_regency, to_regency = regency_origin
+    local_orders = np.maximum(s.demand - outside_demand - from_regency, 0.0)
+    short_local = np.bincount(cell, weights=(1 - served) * local_orders, minlength=n_cells)
+    short_regency = np.bincount(s.sector, weights=(1 - served) * from_regency, minlength=n_sectors)
+    sector_of_cell = np.arange(n_cells) % n_sectors
+    sent = np.bincount(sector_of_cell, weights=to_regency, minlength=n_sectors)
+    short_households = short_local + np.divide(
+        short_regency[sector_of_cell] * to_regency,
+        sent[sector_of_cell],
+        out=np.zeros(n_cells),
+        where=sent[sector_of_cell] > 0,
+    )
+    outside_revenue = float((served * outside_demand).sum())
+    short_outside = float(((1 - served) * outside_demand).sum())
     unreached_outside = float(pool.sum() - outside_demand.sum())
+    book(model, "outside_sales", outside_revenue)
+    book(model, "household_purchases", float(s.revenue.sum()) - outside_revenue)
     model.shared.flows = {
         "household_spending_idr": float(budget.sum()),
         "outside_spending_idr": float(pool.sum()),

@@ -11,8 +11,9 @@ Assumption (fashion partner-selection study, seeds/002), mapped to its five elem
   minus a coordination cost ``coordination_idr`` (scaled by the village's governance factor,
   ``model.shared.coordination_factor``); the gain or loss goes through ``extra_cost``, so profit and
   cash carry it. In the regional economy the gain is a saving on what the pair pays outside the
-  regency (shared production, design and sourcing), never new sales: a partnership cannot create
-  demand;
+  regency (shared production, design and sourcing), never new sales, and at most what the firm
+  paid outside the regency last month (inputs, the non-wage fixed cost, data): a partnership
+  cannot create demand or money;
 - *review*: every ``review_months`` of its life (counted in ``partner_months``) a partnership
   that has lost money in total since it began is dropped.
 Fit of a pair = 4 (p_i − p_j)(m_j − m_i) ∈ [−1, 1] on production (p) and marketing (m)
@@ -27,7 +28,7 @@ import numpy as np
 from sim.outcomes import HIGHER
 from sim.params import ASSUMPTION
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
-from sim.rules.common import mean_where
+from sim.rules.common import mean_where, wage_share
 
 FASHION = "fashion partner-selection study (seeds/002)"
 
@@ -181,7 +182,10 @@ def partnering(
     other = np.where(paired, s.partner, 0)
     base = np.minimum(s.customers, s.customers[other])
     coordination = coordination_idr * _coordination(model, s.village)
-    gain = np.where(paired, gain_rate * s.partner_fit * base - coordination, 0.0)
+    # A saving on outside payments is at most what the firm paid outside last month.
+    paid_outside = s.input_cost + (1 - wage_share(model)) * s.fixed_cost + s.data_cost
+    saving = np.minimum(gain_rate * s.partner_fit * base, paid_outside)
+    gain = np.where(paired, saving - coordination, 0.0)
     s.partner_gain = gain
     s.partner_gain_total += gain
     model.shared.partnership_profit_total_idr += float(gain.sum())

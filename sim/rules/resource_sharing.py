@@ -8,7 +8,8 @@ split its cost: equally (``village_facility``) or in proportion to their own fix
 their use (``village_facility_by_use``); either way the shares sum to the facility cost, and a
 ``collaboration_subsidy`` policy (``model.shared.collaboration_subsidy``) pays its share of
 them. Each
-user saves ``fixed_saving`` of its fixed cost; above ``capacity_users`` users the facility
+user saves ``fixed_saving`` of its fixed cost (at most its non-wage part: the facility replaces
+rent and equipment, not the wages paid in the village); above ``capacity_users`` users the facility
 congests and every saving shrinks by capacity / users. Each month the firms open enough to share
 (openness ≥ ``min_openness``) form the largest user group in which every member saves more than
 it pays, taking firms by fixed cost from the largest down (a village with too few firms that
@@ -30,7 +31,7 @@ import numpy as np
 from sim.outcomes import NEITHER
 from sim.params import ASSUMPTION
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
-from sim.rules.common import subsidised_share
+from sim.rules.common import subsidised_share, wage_share
 
 COVID = "COVID collaboration study (seeds/000): shared facilities split overhead"
 
@@ -231,7 +232,9 @@ def village_facility(
     share, count = cost_shares(
         s.village, users, n_villages, facility_cost_idr, s.fixed_cost if by_use else None
     )
-    full_saving = fixed_saving * s.fixed_cost * congestion(count[s.village], capacity_users)
+    # The facility replaces rent and equipment paid outside, never the wages paid locally.
+    saved = min(fixed_saving, 1 - wage_share(model))
+    full_saving = saved * s.fixed_cost * congestion(count[s.village], capacity_users)
     saving = np.where(users, full_saving, 0.0)
     paid = share * (1 - subsidised_share(model, share.sum(), int(users.sum())))
     fee = carry_orders(model, users, carry_fee, reach_gain)

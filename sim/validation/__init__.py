@@ -24,7 +24,16 @@ from .checks import (
     path_length,
     small_world_stats,
 )
-from .findings import COLLABORATION, FINDINGS, Finding, check_findings, paired_differences
+from .displacement import check_displacement
+from .findings import (
+    ABLATION_SEEDS,
+    COLLABORATION,
+    FINDINGS,
+    Finding,
+    check_ablations,
+    check_findings,
+    paired_differences,
+)
 from .writing import write_markdown
 
 __all__ = [
@@ -66,4 +75,7 @@ def run_all(quick: bool = False) -> list[Check]:
     checks.append(check_firm_sizes(months=24 if quick else 120))
     checks.append(check_covid_revenue_loss(seeds=2 if quick else 5))
     checks += check_findings(seeds=3 if quick else 20)
+    checks += check_ablations(seeds=3 if quick else ABLATION_SEEDS)
+    for d in check_displacement(seeds=1 if quick else 5):
+        checks.append(Check(d.policy, "", d.describe(), True, vars(d), group="displacement"))
     return checks

@@ -11,7 +11,7 @@ expected side. Nothing in the rules refers to these findings; they come out of t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -63,6 +63,14 @@ class Finding:
     status: str = "holds"
     ci: str | None = None
     note: str = ""
+    #: The firm-level rules the finding comes from, its most direct assumption, the overrides
+    #: that remove that assumption (applied to both arms), and what the model then finds:
+    #: "vanishes" (the 95% interval of the paired difference includes zero, or the difference
+    #: turns to the other side) or "persists" (it still excludes zero on the expected side).
+    rests_on: str = ""
+    assumption: str = ""
+    without: tuple[str, ...] = ()
+    without_finds: str | None = None
 
     def statistic(self, model: MSMEModel) -> float:
         """The value of :attr:`outcome` a run contributes to the paired difference."""
@@ -94,6 +102,12 @@ FINDINGS = (
         note="better in 14 of 20 paired seeds (18 before the regional economy): in a fixed "
         "budget, collaborating firms' gains partly come from their rivals, and entry now follows "
         "expected profit, so the paired runs differ in their entrants",
+        rests_on="resource_sharing (a facility saves users' fixed cost), bulk_purchasing, "
+        "partnering and knowledge_sharing (cost savings), governance, finance, exit_entry "
+        "(firms close when their overdraft passes what suppliers carry)",
+        assumption="a shared facility saves part of its users' fixed cost",
+        without=("rules.resource_sharing.fixed_saving=0",),
+        without_finds="vanishes",
     ),
     Finding(
         "2a", "2. Sidoarjo: WhatsApp groups raise poor owners' income", "sidoarjo_whatsapp.yaml",
@@ -103,37 +117,68 @@ FINDINGS = (
         "members win the same households' budget from offline rivals (and joint promotion "
         "costs money), so poor owners' household income is higher on average but the 95% "
         "interval includes zero (better in 16 of 20 paired seeds, 17 before)",
+        rests_on="whatsapp_selling (messaging firms sell in their groups while it pays), "
+        "joint_marketing (group boost and spillover), market (groups win the same budget), "
+        "finance (drawings), households (owner income)",
+        assumption="joint promotion raises a group's sellers' online weight and shares orders",
+        without=("rules.joint_marketing.boost=0", "rules.joint_marketing.spillover=0"),
+        without_finds="persists",
     ),
     Finding(
         "2c", "2. Sidoarjo: pooling lowers input cost (raises margins)", "sidoarjo_whatsapp.yaml",
         (), ("rules.bulk_purchasing.enabled=false",), SIDOARJO, "mean_input_cost_ratio", -1,
         min_better=20, validated=True,
+        rests_on="bulk_purchasing (pools join when it pays; the supplier's tiered discount)",
+        assumption="the supplier gives a discount per volume tier",
+        without=("rules.bulk_purchasing.discount_per_tier=0",), without_finds="vanishes",
     ),
     Finding(
         "3b", "3. Fashion: complementary beats random partnering",
         "fashion_partner_selection.yaml", (), ("rules.partnering.use=random",), FASHION,
         "partnership_profit_total_idr", min_better=17, validated=True,
+        rests_on="partnering (complementary fit of production and marketing capabilities "
+        "sets each pair's saving; losing pairs dissolve at review)",
+        assumption="a pair's saving grows with the fit of its capabilities",
+        without=("rules.partnering.gain_rate=0",), without_finds="vanishes",
     ),
     Finding(
         "3a", "3. Fashion: more contacts, more partners", "fashion_partner_selection.yaml",
         ("networks.cluster_degree=10",), ("networks.cluster_degree=2",), FASHION,
         "partnerships_new_total", min_better=20, validated=True,
+        rests_on="partnering (a firm searches with a rate that grows with its ties, among "
+        "candidates drawn from its ties), network (ties per firm)",
+        assumption="the search rate is proportional to ties (below full_search_ties)",
+        without=("rules.partnering.full_search_ties=1",), without_finds="vanishes",
     ),
     Finding(
         "4a", "4. Co-creation raises loyalty", "cocreation.yaml", (),
         ("rules.co_creation.enabled=false",), COCREATION, "mean_customer_loyalty",
         min_better=20, validated=True,
+        rests_on="co_creation (the only rule that writes loyalty; co-creators decide on their "
+        "margin), market (loyal customers churn less)",
+        assumption="co-creating raises the customers' loyalty",
+        without=("rules.co_creation.loyalty_gain=0",), without_finds="vanishes",
     ),
     Finding(
         "4b", "4. Co-creation raises revenue (word of mouth)", "cocreation.yaml", (),
         ("rules.co_creation.enabled=false",), COCREATION, "mean_revenue_idr", mean_rule=True,
+        rests_on="co_creation (loyalty, word-of-mouth orders), market (loyal customers churn "
+        "less, so co-creators keep their share of the budget)",
+        assumption="word of mouth brings co-creators orders",
+        without=("rules.co_creation.word_of_mouth=0",), without_finds="persists",
     ),
     Finding(
         "4c", "4. With capacity tight, more co-creation lowers loyalty", "cocreation.yaml",
         ("rules.co_creation.intensity=6",), (), (*COCREATION, "firms.capacity_headroom=1.05"),
         "mean_customer_loyalty", -1, mean_rule=True,
     ),
-    _facilitation("5a", "raises trust", "mean_trust", 1, validated=True),
+    _facilitation(
+        "5a", "raises trust", "mean_trust", 1, validated=True,
+        rests_on="governance (meetings move the indicators; trust follows), "
+        "cooperative_facilitation (more meetings)",
+        assumption="a meeting moves the cluster's indicators towards 1",
+        without=("rules.governance.meeting_effect=0",), without_finds="vanishes",
+    ),
     _facilitation("5a-information", "raises information sharing", "mean_information_sharing", 1),
     Finding(
         "5a-pooling", "5. Tumang: facilitation raises pooling participation",
@@ -145,6 +190,10 @@ FINDINGS = (
         "5b", "5. Tumang: youth training keeps craft output up", "tumang_metal_cluster.yaml",
         YOUTH_TRAINING, ("policies=[]",), ("firms.count=200",), "craft_output_idr",
         validated=True,
+        rests_on="labour (skilled workers age and retire; youths enter the craft; capacity "
+        "is capped by skilled workers), youth_skill_training (more young craft workers)",
+        assumption="craft capacity is capped by skilled workers",
+        without=("rules.labour.enabled=false",), without_finds="vanishes",
     ),
     Finding(
         "5b-last-year", "5. Tumang: youth training keeps last year's craft output up",
@@ -183,6 +232,21 @@ def paired_differences(finding: Finding, seeds=None) -> np.ndarray:
     )
 
 
+ABLATION_SEEDS = 10
+
+
+def without_assumption(finding: Finding) -> Finding:
+    """The same comparison with the finding's most direct assumption removed."""
+    return replace(finding, common=finding.common + finding.without)
+
+
+def verdict(finding: Finding, diffs: np.ndarray) -> str:
+    """'persists' when the 95% interval of the paired difference excludes zero on the expected
+    side, else 'vanishes'."""
+    low, high = interval(diffs)
+    return "persists" if (low > 0 if finding.direction > 0 else high < 0) else "vanishes"
+
+
 def check_findings(seeds: int = 20) -> list[Check]:
     """Each validated finding as a paired effect with a 95% t-interval; it passes when the
     interval lies on the expected side of zero."""
@@ -202,6 +266,29 @@ def check_findings(seeds: int = 20) -> list[Check]:
                 (sign * low > 0) if sign > 0 else (high < 0),
                 {"diff": diffs.mean(), "low": low, "high": high, "status": f.status}
                 | ({"note": f.note} if f.note else {}),
+            )
+        )
+    return checks
+
+
+def check_ablations(seeds: int = ABLATION_SEEDS) -> list[Check]:
+    """Each finding rerun with its most direct assumption removed (paired, ``seeds`` seeds);
+    ``passed`` when the model finds what the table says (``without_finds``)."""
+    checks = []
+    for f in FINDINGS:
+        if not f.without:
+            continue
+        diffs = paired_differences(without_assumption(f), range(seeds))
+        low, high = interval(diffs)
+        found = verdict(f, diffs)
+        checks.append(
+            Check(
+                f.title,
+                f"without: {f.assumption}",
+                f"{diffs.mean():.4g} (95% CI {low:.4g} to {high:.4g}): {found}",
+                found == f.without_finds,
+                {"id": f.id, "rests_on": f.rests_on, "found": found, "seeds": seeds},
+                group="ablation",
             )
         )
     return checks
