@@ -18,6 +18,7 @@ POLICIES = [
     {"use": "regional_platform", "budget_idr": 5e7},
     {"use": "cheap_credit", "budget_idr": 5e7},
     {"use": "collaboration_subsidy", "budget_idr": 5e7},
+    {"use": "emergency_grant", "budget_idr": 5e7},
 ]
 
 scenarios = st.fixed_dictionaries(
