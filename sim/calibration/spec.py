@@ -165,7 +165,7 @@ class Spec:
                 for dotted, value in items.items():
                     _set(data, dotted, value, self.file, f"{option}.{dotted}")
             context = Context(key, data, where)
-            scenario = _validate(data, self.file, where)
+            scenario = _validate(data, self.file, where, layers)
             context.outcomes = _outcome_names(scenario)
             context.months = scenario.months
             self.contexts[key] = context
@@ -233,10 +233,16 @@ def _set(data: dict[str, Any], dotted: str, value: Any, file: str, where: str) -
         raise ConfigError(file, where, err.message) from None
 
 
-def _validate(data: dict[str, Any], file: str, where: str):
+def _validate(data: dict[str, Any], file: str, where: str, layers) -> Any:
+    """The validated scenario; an error is named at the ``set:`` option that caused it, else
+    at the scenario of the target ``where``."""
     try:
         return scenario_from_dict(data, file)
     except ConfigError as err:
+        for option, items in reversed(layers):
+            for dotted in items:
+                if err.path == dotted or err.path.startswith(dotted + "."):
+                    raise ConfigError(file, f"{option}.{err.path}", err.message) from None
         raise ConfigError(file, f"{where}: scenario: {err.path}", err.message) from None
 
 
