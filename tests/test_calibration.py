@@ -206,3 +206,17 @@ def test_apply_writes_fitted_values_with_their_source_and_keeps_comments(tmp_pat
     loaded = load_scenario(scenario)
     assert loaded.firms.count == 50 and loaded.firms.cash_months == 2.5
     assert loaded.rules["digital_adoption"]["drop_rate"] == 0.12
+
+
+def test_a_trial_whose_run_fails_is_recorded_failed_and_replaced(tmp_path, monkeypatch):
+    def fragile(job):
+        drop = job.scenario.get("rules", {}).get("digital_adoption", {}).get("drop_rate")
+        if drop is not None and drop > 0.1:
+            return {}, "RuntimeError: boom"
+        return run_job(job)
+
+    monkeypatch.setattr(search_module, "run_job", fragile)
+    result = calibrate(write(tmp_path, trials=3), out=tmp_path / "out", executor="serial",
+                       progress=False)  # fmt: skip
+    assert len(result.trials) == 3
+    assert all(t[DROP] <= 0.1 for t in result.trials)  # only finished trials count and show

@@ -30,21 +30,26 @@ from sim.calibration.objective import (
 from sim.calibration.spec import Spec, Target, load_calibration
 from sim.errors import ConfigError
 from sim.runner.executors import check_options, open_pool, run_tasks
-from sim.runner.outdir import check_replaceable, lock_path, marker, read_marker, write_marker
+from sim.runner.outdir import check_replaceable, marker, read_marker, write_marker
 from sim.runner.seeds import config_hash
 from sim.runner.single import check_writable
 
 JOURNAL = "study.journal"
+LOCK = ".calibrate.lock"  # held while a calibration runs in the folder
+#: A search stops after this many failed trials (or as many as its budget, if more).
+MAX_FAILED = 10
 #: Everything a calibration writes into its folder (the only files ``--force`` removes).
 OUTPUTS = ("best.yaml", "ensemble.parquet", "fit.png", "fit.html", "summary.json", "validation.md")
 
 
 @dataclass
 class Evaluation:
-    """A parameter set's targets over seeds: one ``{label: value}`` per seed."""
+    """A parameter set's targets over seeds: one ``{label: value}`` per seed (and the first
+    error, when one of its runs failed)."""
 
     params: dict[str, float]
     per_seed: list[dict[str, float]]
+    error: str | None = None
 
     def means(self) -> dict[str, float]:
         return seed_means(self.per_seed)
@@ -72,9 +77,10 @@ class CalibrationResult:
 
 
 def identity(spec: Spec) -> dict[str, Any]:
-    """What a calibration's results depend on (not ``trials``: a bigger budget resumes)."""
+    """What a calibration's results depend on: its options but ``trials`` (a bigger budget
+    resumes) and its scenarios as resolved (an edited scenario or default starts over)."""
     data = spec.cal.model_dump(mode="json", exclude={"trials", "description"})
-    data["scenarios"] = sorted(spec.contexts)
+    data["scenarios"] = sorted(context.digest for context in spec.contexts.values())
     return data
 
 
@@ -83,7 +89,7 @@ def prepare_out(spec: Spec, out: str | Path | None, force: bool, source: str | N
     root = Path(out) if out else Path("results") / "calibration" / spec.cal.name
     mark = marker("calibration", spec.cal.name, source, config_hash(identity(spec)))
     check_writable(root, spec.file)
-    check_replaceable(root, mark, force, spec.file)
+    check_replaceable(root, mark, force, spec.file, ignore={LOCK})
     found = read_marker(root)
     if found is not None and found.get("config_hash") != mark["config_hash"] and not force:
         raise ConfigError(
@@ -123,7 +129,7 @@ def calibrate(
     root, mark = prepare_out(spec, out, force, origin)
     budget = trials or spec.cal.trials
     root.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(lock_path(root.resolve()), timeout=0)
+    lock = FileLock(root / LOCK, timeout=0)
     try:
         lock.acquire()
     except Timeout:
@@ -137,8 +143,8 @@ def calibrate(
         study = _study(spec, root)
         with open_pool(executor, workers, scheduler, spec.file) as pool:
             runner = Runner(pool, spec)
-            before = (
-                _stored(study, "before") or runner.evaluate([{}], spec.targets + spec.holdout)[0]
+            before = _stored(study, "before") or runner.evaluate_one(
+                {}, spec.targets + spec.holdout
             )
             study.set_user_attr("before", before.per_seed)
             ran = _search(study, runner, spec, budget, workers or pool.slots // 2 or 1, progress)
@@ -146,7 +152,7 @@ def calibrate(
             key = f"holdout_{best_trial.number}"
             held = _stored(study, key)
             if held is None and spec.holdout:
-                held = runner.evaluate([best_trial.params], spec.holdout)[0]
+                held = runner.evaluate_one(best_trial.params, spec.holdout)
                 study.set_user_attr(key, held.per_seed)
         per_seed = best_trial.user_attrs["values"]
         if held is not None:
@@ -171,7 +177,8 @@ class Runner:
         self.seeds = seeds(spec.cal.seed, spec.cal.seeds)
 
     def evaluate(self, sets: list[dict[str, float]], targets: list[Target]) -> list[Evaluation]:
-        """The targets of each parameter set over the calibration's seeds."""
+        """The targets of each parameter set over the calibration's seeds (a failed run is
+        recorded in its set's ``error``)."""
         jobs = []
         for i, values in enumerate(sets):
             for context in self.spec.contexts_of(targets):
@@ -182,17 +189,24 @@ class Runner:
                 for s, seed in enumerate(self.seeds):
                     jobs.append(Job((i, s), scenario, seed, wanted))
         per_seed = [[{} for _ in self.seeds] for _ in sets]
+        errors: list[str | None] = [None] * len(sets)
         for job, (values, error) in run_tasks(self.pool, run_job, jobs):
-            if error:
-                raise ConfigError(self.spec.file, "parameters", f"a run failed: {error}")
             i, s = job.key
             per_seed[i][s].update(values)
-        return [Evaluation(dict(values), rows) for values, rows in zip(sets, per_seed)]
+            errors[i] = errors[i] or error
+        return [Evaluation(dict(v), rows, e) for v, rows, e in zip(sets, per_seed, errors)]
+
+    def evaluate_one(self, values: dict[str, float], targets: list[Target]) -> Evaluation:
+        """One parameter set's targets; a failed run is an error (the defaults and the best
+        values must run)."""
+        evaluation = self.evaluate([values], targets)[0]
+        if evaluation.error:
+            raise ConfigError(self.spec.file, "targets", f"a run failed: {evaluation.error}")
+        return evaluation
 
 
 def _search(study, runner: Runner, spec: Spec, budget: int, batch: int, progress) -> int:
     """Run trials until ``budget`` have finished; return how many ran now."""
-    import optuna
     from optuna.distributions import FloatDistribution
     from optuna.trial import TrialState
 
@@ -206,26 +220,28 @@ def _search(study, runner: Runner, spec: Spec, budget: int, batch: int, progress
         return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
 
     start = finished()
+    failed: list[str] = []
     bar = _bar(budget, start, spec.cal.name, progress)
     try:
-        while finished() < budget:
+        while finished() < budget and len(failed) < max(budget, MAX_FAILED):
             asked = [study.ask(space) for _ in range(min(batch, budget - finished()))]
             evaluations = runner.evaluate([t.params for t in asked], spec.targets)
             for trial, evaluation in zip(asked, evaluations):
                 trial.set_user_attr("values", evaluation.per_seed)
                 value = distance(evaluation.means(), spec.targets)
-                if math.isfinite(value):
-                    study.tell(trial, value)
-                else:
-                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                if evaluation.error or not math.isfinite(value):
+                    failed.append(evaluation.error or "a target is undefined (NaN)")
+                    trial.set_user_attr("error", failed[-1])
+                    study.tell(trial, state=TrialState.FAIL)
+                    continue
+                study.tell(trial, value)
                 bar.update(1)
-                bar.set_postfix(
-                    best=f"{study.best_value:.3g}" if finished() else "-", refresh=False
-                )
+                bar.set_postfix(best=f"{study.best_value:.3g}", refresh=False)
     finally:
         bar.close()
     if not finished():
-        raise ConfigError(spec.file, "targets", "no trial gave a finite distance")
+        why = failed[0] if failed else "no trial finished"
+        raise ConfigError(spec.file, "parameters", f"no trial gave a distance: {why}")
     return finished() - start
 
 

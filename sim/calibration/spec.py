@@ -35,6 +35,7 @@ from sim.config import SLUG, Section, pydantic_error, read_yaml, scenario_from_d
 from sim.errors import ConfigError
 from sim.runner.experiment import MAX_REPLICATIONS
 from sim.runner.plan import base_scenario
+from sim.runner.seeds import config_hash
 from sim.yamlfile import check_yaml_name
 
 MAX_TRIALS = 100_000
@@ -112,10 +113,14 @@ class Calibration(Section):
 
 
 class Context:
-    """A scenario the targets are measured in: the base mapping, file and overrides."""
+    """A scenario the targets are measured in: its mapping (file and overrides merged), and,
+    once validated, its outcome names, months and config hash."""
 
     def __init__(self, key: str, data: dict[str, Any], where: str):
         self.key, self.data, self.where = key, data, where
+        self.outcomes: set[str] = set()
+        self.months = 0
+        self.digest = ""
 
     def with_values(self, values: Mapping[str, float], file: str) -> dict[str, Any]:
         """A copy of the scenario mapping with the fitted ``values`` set."""
@@ -167,6 +172,7 @@ class Spec:
             context = Context(key, data, where)
             scenario = _validate(data, self.file, where, layers)
             context.outcomes = _outcome_names(scenario)
+            context.digest = config_hash(scenario.model_dump(mode="json"))
             context.months = scenario.months
             self.contexts[key] = context
         context = self.contexts[key]
