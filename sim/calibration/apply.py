@@ -23,7 +23,7 @@ def fitted_values(out_dir: str | Path) -> tuple[dict[str, float], str]:
     path = Path(out_dir) / "summary.json"
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
-        values = {k: float(p["best"]) for k, p in summary["parameters"].items()}
+        values = {k: float(f"{float(p['best']):.6g}") for k, p in summary["parameters"].items()}
         return values, str(summary["file"])
     except (OSError, ValueError, KeyError, TypeError):
         raise ConfigError(
