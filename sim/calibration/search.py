@@ -29,7 +29,7 @@ from sim.calibration.objective import (
 )
 from sim.calibration.spec import Spec, Target, load_calibration
 from sim.errors import ConfigError
-from sim.runner.executors import check_options, open_pool, run_tasks
+from sim.runner.executors import WorkerDied, check_options, open_pool, run_tasks
 from sim.runner.outdir import check_replaceable, marker, read_marker, write_marker
 from sim.runner.seeds import config_hash
 from sim.runner.single import check_writable
@@ -190,10 +190,18 @@ class Runner:
                     jobs.append(Job((i, s), scenario, seed, wanted))
         per_seed = [[{} for _ in self.seeds] for _ in sets]
         errors: list[str | None] = [None] * len(sets)
-        for job, (values, error) in run_tasks(self.pool, run_job, jobs):
-            i, s = job.key
-            per_seed[i][s].update(values)
-            errors[i] = errors[i] or error
+        try:
+            for job, (values, error) in run_tasks(self.pool, run_job, jobs):
+                i, s = job.key
+                per_seed[i][s].update(values)
+                errors[i] = errors[i] or error
+        except WorkerDied:
+            raise ConfigError(
+                self.spec.file,
+                "--workers",
+                "a worker process died (out of memory?): rerun to resume, with fewer workers "
+                "or firms",
+            ) from None
         return [Evaluation(dict(v), rows, e) for v, rows, e in zip(sets, per_seed, errors)]
 
     def evaluate_one(self, values: dict[str, float], targets: list[Target]) -> Evaluation:
