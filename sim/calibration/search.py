@@ -3,8 +3,9 @@
 The search is Optuna's TPE sampler (seeded) over the parameters' ranges; its trials live in an
 Optuna journal file in the results folder (``DIR/study.journal``), so a killed calibration
 resumes where it stopped: finished trials are kept, a trial cut off mid-way is marked failed and
-a new one takes its place. Each round asks as many trials as there are workers, runs every
-(trial, scenario, seed) on the pool and tells Optuna the distances.
+a new one takes its place. Every (trial, scenario, seed) is one run on the pool; trials stream
+through it (a new one is asked whenever a worker frees up) and each is told its distance as soon
+as its last run returns.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import math
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,7 @@ def calibrate(
                 {}, spec.targets + spec.holdout
             )
             study.set_user_attr("before", before.per_seed)
-            ran = _search(study, runner, spec, budget, workers or pool.slots // 2 or 1, progress)
+            ran = _search(study, runner, spec, budget, progress)
             best_trial = study.best_trial
             key = f"holdout_{best_trial.number}"
             held = _stored(study, key)
@@ -176,25 +177,22 @@ class Runner:
         self.pool, self.spec = pool, spec
         self.seeds = seeds(spec.cal.seed, spec.cal.seeds)
 
-    def evaluate(self, sets: list[dict[str, float]], targets: list[Target]) -> list[Evaluation]:
-        """The targets of each parameter set over the calibration's seeds (a failed run is
-        recorded in its set's ``error``)."""
-        jobs = []
-        for i, values in enumerate(sets):
-            for context in self.spec.contexts_of(targets):
-                wanted = measures(
-                    t for t in targets if self.spec.target_context[t.label] == context.key
-                )
-                scenario = context.with_values(values, self.spec.file)
-                for s, seed in enumerate(self.seeds):
-                    jobs.append(Job((i, s), scenario, seed, wanted))
-        per_seed = [[{} for _ in self.seeds] for _ in sets]
-        errors: list[str | None] = [None] * len(sets)
+    def jobs(self, key: Any, values: dict[str, float], targets: list[Target]) -> list[Job]:
+        """The runs of one parameter set: every scenario of ``targets`` × every seed; a job's
+        key is ``(key, seed index)``."""
+        out = []
+        for context in self.spec.contexts_of(targets):
+            wanted = measures(
+                t for t in targets if self.spec.target_context[t.label] == context.key
+            )
+            scenario = context.with_values(values, self.spec.file)
+            out += [Job((key, s), scenario, seed, wanted) for s, seed in enumerate(self.seeds)]
+        return out
+
+    def stream(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, tuple[dict, str | None]]]:
+        """``(job, (values, error))`` as runs finish (``jobs`` is read as slots free up)."""
         try:
-            for job, (values, error) in run_tasks(self.pool, run_job, jobs):
-                i, s = job.key
-                per_seed[i][s].update(values)
-                errors[i] = errors[i] or error
+            yield from run_tasks(self.pool, run_job, jobs)
         except WorkerDied:
             raise ConfigError(
                 self.spec.file,
@@ -202,19 +200,33 @@ class Runner:
                 "a worker process died (out of memory?): rerun to resume, with fewer workers "
                 "or firms",
             ) from None
-        return [Evaluation(dict(v), rows, e) for v, rows, e in zip(sets, per_seed, errors)]
 
     def evaluate_one(self, values: dict[str, float], targets: list[Target]) -> Evaluation:
-        """One parameter set's targets; a failed run is an error (the defaults and the best
-        values must run)."""
-        evaluation = self.evaluate([values], targets)[0]
-        if evaluation.error:
-            raise ConfigError(self.spec.file, "targets", f"a run failed: {evaluation.error}")
+        """One parameter set's targets over the seeds; a failed run is an error (the defaults
+        and the best values must run)."""
+        evaluation = Evaluation(dict(values), [{} for _ in self.seeds])
+        for job, (found, error) in self.stream(self.jobs(0, values, targets)):
+            if error:
+                raise ConfigError(self.spec.file, "targets", f"a run failed: {error}")
+            evaluation.per_seed[job.key[1]].update(found)
         return evaluation
 
 
-def _search(study, runner: Runner, spec: Spec, budget: int, batch: int, progress) -> int:
-    """Run trials until ``budget`` have finished; return how many ran now."""
+@dataclass
+class Open:
+    """A trial in flight: its Optuna trial, what its runs found so far, how many are left."""
+
+    trial: Any
+    evaluation: Evaluation
+    left: int
+
+
+def _search(study, runner: Runner, spec: Spec, budget: int, progress) -> int:
+    """Run trials until ``budget`` have finished; return how many ran now.
+
+    Trials stream through the pool: a new trial is asked whenever a slot frees up and the
+    trials finished or in flight are fewer than the budget, so no worker waits for a round.
+    """
     from optuna.distributions import FloatDistribution
     from optuna.trial import TrialState
 
@@ -223,18 +235,32 @@ def _search(study, runner: Runner, spec: Spec, budget: int, batch: int, progress
     space = {
         path: FloatDistribution(b.low, b.high, log=b.log) for path, b in spec.cal.parameters.items()
     }
-
-    def finished() -> int:
-        return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
-
-    start = finished()
+    start = done = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+    limit = max(budget, MAX_FAILED)
     failed: list[str] = []
+    flight: dict[int, Open] = {}
+
+    def feed() -> Iterator[Job]:
+        while done + len(flight) < budget and len(failed) < limit:
+            trial = study.ask(space)
+            jobs = runner.jobs(trial.number, trial.params, spec.targets)
+            empty = Evaluation(dict(trial.params), [{} for _ in runner.seeds])
+            flight[trial.number] = Open(trial, empty, len(jobs))
+            yield from jobs
+
     bar = _bar(budget, start, spec.cal.name, progress)
     try:
-        while finished() < budget and len(failed) < max(budget, MAX_FAILED):
-            asked = [study.ask(space) for _ in range(min(batch, budget - finished()))]
-            evaluations = runner.evaluate([t.params for t in asked], spec.targets)
-            for trial, evaluation in zip(asked, evaluations):
+        while done < budget and len(failed) < limit:
+            for job, (values, error) in runner.stream(feed()):
+                number, s = job.key
+                entry = flight[number]
+                entry.evaluation.per_seed[s].update(values)
+                entry.evaluation.error = entry.evaluation.error or error
+                entry.left -= 1
+                if entry.left:
+                    continue
+                del flight[number]
+                trial, evaluation = entry.trial, entry.evaluation
                 trial.set_user_attr("values", evaluation.per_seed)
                 value = distance(evaluation.means(), spec.targets)
                 if evaluation.error or not math.isfinite(value):
@@ -243,14 +269,15 @@ def _search(study, runner: Runner, spec: Spec, budget: int, batch: int, progress
                     study.tell(trial, state=TrialState.FAIL)
                     continue
                 study.tell(trial, value)
+                done += 1
                 bar.update(1)
                 bar.set_postfix(best=f"{study.best_value:.3g}", refresh=False)
     finally:
         bar.close()
-    if not finished():
+    if not done:
         why = failed[0] if failed else "no trial finished"
         raise ConfigError(spec.file, "parameters", f"no trial gave a distance: {why}")
-    return finished() - start
+    return done - start
 
 
 def _bar(total: int, initial: int, name: str, progress: bool | None):
