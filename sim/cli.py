@@ -151,6 +151,35 @@ def cmd_batch(args) -> int:
     return 0
 
 
+def cmd_calibrate(args) -> int:
+    from sim.calibration import calibrate, load_calibration
+    from sim.calibration.apply import apply_values, fitted_values
+    from sim.calibration.outputs import display_path
+
+    if args.apply:
+        spec = load_calibration(args.file)
+        out = Path(args.out) if args.out else Path("results") / "calibration" / spec.cal.name
+        values, _ = fitted_values(out)
+        apply_values(args.apply, values, display_path(args.file))
+        print(f"{args.apply}: set {', '.join(sorted(values))} from {out / 'summary.json'}")
+        return 0
+    result = calibrate(
+        args.file,
+        out=args.out,
+        executor=args.executor or ("dask" if args.scheduler else "processes"),
+        workers=args.workers,
+        scheduler=args.scheduler,
+        trials=args.trials,
+        force=args.force,
+    )
+    print(
+        f"{result.out}: distance {result.distance_before:.4g} (defaults) → "
+        f"{result.distance_after:.4g} (trial {result.best_trial}, {len(result.trials)} trials, "
+        f"{result.ran} run now) → best.yaml, ensemble.parquet, fit.html"
+    )
+    return 0
+
+
 def cmd_report(args) -> int:
     from sim.report import report_command
 
@@ -256,6 +285,28 @@ def parser() -> argparse.ArgumentParser:
     )
     no_plugins(bt, "refuse an experiment whose runs have plugins (Python code)")
     bt.set_defaults(func=cmd_batch)
+
+    cb = sub.add_parser("calibrate", help="fit parameters to observed targets (resumable)")
+    cb.add_argument("file", help="a calibration file, e.g. calibration/indonesia.yaml")
+    cb.add_argument("--out", help="results folder (default results/calibration/<name>/)")
+    cb.add_argument("--trials", type=int, help="the search budget (default: the file's trials)")
+    cb.add_argument(
+        "--executor",
+        choices=["serial", "processes", "dask"],
+        help="where runs execute (default: processes; dask when --scheduler is given)",
+    )
+    cb.add_argument("--workers", type=int, help="parallel workers (default: CPU cores)")
+    cb.add_argument("--scheduler", help="address of a running Dask scheduler; implies dask")
+    cb.add_argument(
+        "--force", action="store_true", help="start over in a folder holding another calibration"
+    )
+    cb.add_argument(
+        "--apply",
+        metavar="SCENARIO",
+        help="write the fitted values of --out into SCENARIO (no runs), marked with their source",
+    )
+    no_plugins(cb, "refuse a calibration whose scenarios have plugins (Python code)")
+    cb.set_defaults(func=cmd_calibrate)
 
     rp = sub.add_parser("report", help="write DIR/report.html and DIR/effects.csv for a batch")
     rp.add_argument("dir", help="a batch results directory, e.g. results/demo")

@@ -108,13 +108,21 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.runner.outdir",),  # folders msme-sim created (marker, lock, safe swap)
     ("sim.store",),  # the results layout
     ("sim.runner", "sim.runner.*", "sim.viz", "sim.viz.*"),
+    ("sim.calibration", "sim.calibration.*"),  # fitting parameters on the runner's executors
     ("sim.validation", "sim.validation.*", "sim.docs"),
     ("sim.cli", "sim"),
 )
 #: The result readers sit apart: they import only these leaves and one another.
 READER_PACKAGES = ("sim.analysis", "sim.plots", "sim.report")
 READER_LEAVES = {"sim.errors", "sim.outcomes", "sim.fileio"}
-INTERNAL = ("sim.runner", "sim.viz", "sim.validation", "sim.analysis", "sim.report")
+INTERNAL = (
+    "sim.runner",
+    "sim.viz",
+    "sim.validation",
+    "sim.analysis",
+    "sim.report",
+    "sim.calibration",
+)
 
 
 def module_name(path: Path) -> str:
