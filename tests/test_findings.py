@@ -45,8 +45,9 @@ def test_paired_finding_within_its_tolerance(finding):
     if finding.mean_rule:
         assert better.mean() > 0, better
     if finding.ci is not None:
-        low, _ = interval(better)
-        assert (low > 0) == (finding.ci == "excludes zero"), (finding.ci, interval(better))
+        low, high = interval(better)
+        found = "excludes zero" if low > 0 else "reversed" if high < 0 else "includes zero"
+        assert found == finding.ci, (finding.ci, interval(better))
 
 
 @pytest.mark.parametrize("finding", [f for f in FINDINGS if f.without], ids=lambda f: f.id)
