@@ -20,6 +20,7 @@ import pandas as pd
 from sim import analysis as an
 
 from .inputs import Inputs
+from .robustness import robustness_context
 from .text import cost_sentence, headline, lower_first, policy_text
 
 _ENV = jinja2.Environment(
@@ -191,6 +192,7 @@ def render(inp: Inputs) -> str:
             (alt, caption, base64.b64encode(png).decode()) for alt, caption, png in inp.figures
         ],
         "sensitivity": sensitivity_table(inp),
+        "robustness": robustness_context(inp),
         "method": method_context(inp),
     }
     return _ENV.get_template("report.html.j2").render(context)
