@@ -141,8 +141,9 @@ def scenario_discovery(
     overall. Returns ``{best, sets, lost, boxes, note}``; each box is ``{coverage, density,
     mass, limits}`` with ``limits`` a DataFrame (parameter, low, high, full_low, full_high) of
     the restricted parameters. On a box's peeling trajectory the box chosen has the highest
-    coverage among those of at least ``density``, else the highest density. ``note`` says why
-    there are no boxes when there are none.
+    coverage among those dense enough (at least ``density``, and at least halfway from the
+    share of such sets overall to 1, so a box says more than the base rate), else the highest
+    density. ``note`` says why there are no boxes when there are none.
     """
     arms, params = list(arms), list(params)
     info = outcome(outcome_name, catalogue)
@@ -160,7 +161,8 @@ def scenario_discovery(
         found["note"] = f"{best} is best in {where} parameter set: there is nothing to separate."
         return found
     x = finished(runs).groupby(SET_COLUMN)[params].first().loc[lost.index]
-    found["boxes"] = _prim_boxes(x.reset_index(drop=True), lost.to_numpy(), density, max_boxes)
+    needed = max(density, (1 + lost.mean()) / 2)
+    found["boxes"] = _prim_boxes(x.reset_index(drop=True), lost.to_numpy(), needed, max_boxes)
     if not found["boxes"]:
         found["note"] = "PRIM found no box that separates these parameter sets."
     return found

@@ -59,6 +59,7 @@ def robustness_context(inp) -> dict | None:
         "discovery": discovery_context(inp, found),
         "figure": base64.b64encode(png).decode(),
         "main_label": inp.outcome(inp.main).label,
+        "replications": inp.experiment.get("replications", "n/a"),
     }
 
 
@@ -98,6 +99,7 @@ def summary_table(inp, table: pd.DataFrame) -> dict:
 def discovery_context(inp, found: dict) -> dict:
     """Sentences and box tables of the scenario discovery on the main outcome."""
     boxes = []
+    base = found["lost"] / found["sets"] if found["sets"] else float("nan")
     for i, box in enumerate(found["boxes"], start=1):
         rows = []
         for p in box["limits"].itertuples():
@@ -111,7 +113,8 @@ def discovery_context(inp, found: dict) -> dict:
                 "title": f"Box {i}",
                 "sentence": f"Box {i} holds {box['coverage']:.0%} of the sets in which "
                 f"{found['best']} loses its place (coverage); {box['density']:.0%} of the sets "
-                f"inside it are such sets (density); it holds {box['mass']:.0%} of all sets.",
+                f"inside it are such sets (density; {base:.0%} over all sets); it holds "
+                f"{box['mass']:.0%} of all sets.",
                 "table": {"id": f"prim-box-{i}", "header": header, "rows": rows},
             }
         )
