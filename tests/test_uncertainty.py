@@ -185,6 +185,7 @@ def test_effects_share_best_and_regret_per_parameter_set():
     assert (effects[effects["arm"] == "baseline"]["effect"] == 0).all()
 
 
+@pytest.mark.slow
 def test_prim_finds_where_the_best_arm_loses():
     runs, catalogue = synthetic_runs()
     found = rb.scenario_discovery(
@@ -196,6 +197,10 @@ def test_prim_finds_where_the_best_arm_loses():
     assert list(limits.index) == ["x.a"]  # x.b does not matter
     assert 0.6 <= limits.loc["x.a", "low"] <= 0.75
     assert box["coverage"] >= 0.8 and box["density"] >= 0.8
+    # Importing EMA Workbench left matplotlib's global colours as they were.
+    import matplotlib
+
+    assert matplotlib.rcParams["axes.prop_cycle"] == matplotlib.rcParamsDefault["axes.prop_cycle"]
 
 
 def test_no_box_when_the_best_arm_always_wins():
@@ -219,6 +224,7 @@ def test_report_has_the_robustness_section(batch):
         assert f"<code>{name}</code>" in html
 
 
+@pytest.mark.slow
 def test_report_without_uncertainties_has_no_robustness_section(tmp_path):
     from results_fixture import write_results
 

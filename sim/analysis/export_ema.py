@@ -10,7 +10,6 @@ the policy spend, one value per run, as EMA scalar outcomes.
 from __future__ import annotations
 
 import tarfile
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,7 @@ import pandas as pd
 from sim.fileio import write_atomic
 
 from .reading import SPEND, ResultsError, finished, outcome_columns, read_runs, sweep_columns
-from .robustness import SET_COLUMN
+from .robustness import SET_COLUMN, quiet_ema
 
 #: The file ``export --ema`` writes in the results directory.
 EMA_FILE = "ema_results.tar.gz"
@@ -69,9 +68,7 @@ def export_ema(directory, out=None) -> Path:
     experiments, outcomes = ema_results(directory)
     path = Path(out) if out is not None else Path(directory) / EMA_FILE
     check_replaceable(path)
-    with warnings.catch_warnings():
-        # EMA Workbench warns at import that ipyparallel (not needed here) is missing.
-        warnings.simplefilter("ignore")
+    with quiet_ema():
         from ema_workbench import ScalarOutcome, save_results
 
         for name in outcomes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -168,11 +169,24 @@ def scenario_discovery(
     return found
 
 
-def _prim_boxes(x: pd.DataFrame, y: np.ndarray, density: float, max_boxes: int) -> list[dict]:
-    # EMA Workbench is imported only here: it loads scikit-learn, statsmodels and seaborn, and
-    # warns that ipyparallel (which msme-sim does not need) is missing.
-    with warnings.catch_warnings():
+@contextmanager
+def quiet_ema():
+    """A context in which to import and use EMA Workbench without its side effects.
+
+    EMA Workbench is imported only inside such a context, where it is used: it loads
+    scikit-learn, statsmodels and seaborn (seconds), warns that ipyparallel (which msme-sim
+    does not need) is missing, and sets seaborn's palette in matplotlib's global settings,
+    which are restored on leaving.
+    """
+    import matplotlib
+
+    with warnings.catch_warnings(), matplotlib.rc_context():
         warnings.simplefilter("ignore")
+        yield
+
+
+def _prim_boxes(x: pd.DataFrame, y: np.ndarray, density: float, max_boxes: int) -> list[dict]:
+    with quiet_ema():
         from ema_workbench.analysis import prim
 
         # Binary cases of interest: y >= threshold counts the sets where the best arm loses.
