@@ -197,10 +197,6 @@ def test_prim_finds_where_the_best_arm_loses():
     assert list(limits.index) == ["x.a"]  # x.b does not matter
     assert 0.6 <= limits.loc["x.a", "low"] <= 0.75
     assert box["coverage"] >= 0.8 and box["density"] >= 0.8
-    # Importing EMA Workbench left matplotlib's global colours as they were.
-    import matplotlib
-
-    assert matplotlib.rcParams["axes.prop_cycle"] == matplotlib.rcParamsDefault["axes.prop_cycle"]
 
 
 def test_no_box_when_the_best_arm_always_wins():

@@ -171,16 +171,13 @@ def scenario_discovery(
 
 @contextmanager
 def quiet_ema():
-    """A context in which to import and use EMA Workbench without its side effects.
+    """A context in which to import and use EMA Workbench quietly.
 
     EMA Workbench is imported only inside such a context, where it is used: it loads
-    scikit-learn, statsmodels and seaborn (seconds), warns that ipyparallel (which msme-sim
-    does not need) is missing, and sets seaborn's palette in matplotlib's global settings,
-    which are restored on leaving.
+    scikit-learn, statsmodels and seaborn (seconds), and warns that ipyparallel (which msme-sim
+    does not need) is missing.
     """
-    import matplotlib
-
-    with warnings.catch_warnings(), matplotlib.rc_context():
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
 
