@@ -162,6 +162,10 @@ def scenario_discovery(
         found["note"] = f"{best} is best in {where} parameter set: there is nothing to separate."
         return found
     x = finished(runs).groupby(SET_COLUMN)[params].first().loc[lost.index]
+    x = x.select_dtypes("number")  # PRIM boxes are ranges: parameters with numeric values
+    if x.empty:
+        found["note"] = "No uncertain parameter has numeric values to search for ranges."
+        return found
     needed = max(density, (1 + lost.mean()) / 2)
     found["boxes"] = _prim_boxes(x.reset_index(drop=True), lost.to_numpy(), needed, max_boxes)
     if not found["boxes"]:
