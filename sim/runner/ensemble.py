@@ -11,13 +11,14 @@ hypercube point with the ``k``-th drawn row of each ensemble, and every arm runs
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.runner.experiment import Experiment, lhs_points, typed_values
+from sim.runner.sampling import lhs_points, typed_values
 
 #: The column of ``runs.parquet`` holding a run's parameter set (0, 1, ... ``samples - 1``).
 SET_COLUMN = "parameter_set"
@@ -28,8 +29,9 @@ def ensemble_path(exp_file: str, source: str) -> Path:
     return (Path(exp_file).parent / source).resolve()
 
 
-def read_ensembles(exp: Experiment, file: str) -> dict[str, Any]:
-    """Every ensemble the uncertainties name, as ``{from: DataFrame of the needed columns}``.
+def read_ensembles(uncertainties: Mapping[str, Any] | None, samples: int | None, file: str):
+    """Every ensemble ``uncertainties`` (an experiment's, by dotted path) name, as ``{from:
+    DataFrame of the needed columns}``; ``file`` is the experiment file.
 
     Checks, each one line naming the uncertainty's dotted path: the file exists and is a
     readable Parquet table, it has the path's column, the column is numeric without missing
@@ -39,7 +41,7 @@ def read_ensembles(exp: Experiment, file: str) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     wanted: dict[str, list[str]] = {}
-    for path, u in (exp.uncertainties or {}).items():
+    for path, u in (uncertainties or {}).items():
         if u.from_ is not None:
             wanted.setdefault(u.from_, []).append(path)
     frames = {}
@@ -70,33 +72,31 @@ def read_ensembles(exp: Experiment, file: str) -> dict[str, Any]:
                     f"uncertainties.{path}.from",
                     f"{source}: column {path!r} has missing or infinite values",
                 )
-        if exp.samples is not None and len(frame) < exp.samples:
-            raise ConfigError(
-                file,
-                "samples",
-                f"{exp.samples} parameter sets asked for, but {source} holds {len(frame)}",
-            )
+        if samples is not None and len(frame) < samples:
+            found = f"{samples} parameter sets asked for, but {source} holds {len(frame)}"
+            raise ConfigError(file, "samples", found)
         frames[source] = frame
     return frames
 
 
-def uncertainty_points(exp: Experiment, file: str) -> list[dict[str, Any]]:
+def uncertainty_points(
+    uncertainties: Mapping[str, Any], samples: int, seed: int, file: str
+) -> list[dict[str, Any]]:
     """``samples`` parameter sets: ``{dotted.path: value, ..., "parameter_set": k}``.
 
     Deterministic for a given experiment seed (and ensemble files), so run ids stay stable and a
     batch resumes. Ensemble rows are drawn without replacement, each file with its own stream
     of ``SeedSequence(seed, spawn_key=(i,))``.
     """
-    samples = exp.samples or 1
-    uncertain = exp.uncertainties or {}
+    uncertain = dict(uncertainties)
     ranged = {p: u for p, u in uncertain.items() if u.from_ is None}
     points = (
-        lhs_points(list(ranged), list(ranged.values()), samples, exp.seed)
+        lhs_points(list(ranged), list(ranged.values()), samples, seed)
         if ranged
         else [{} for _ in range(samples)]
     )
-    for i, frame in enumerate(read_ensembles(exp, file).values()):
-        rng = np.random.default_rng(np.random.SeedSequence(exp.seed, spawn_key=(i,)))
+    for i, frame in enumerate(read_ensembles(uncertain, samples, file).values()):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
         rows = frame.iloc[rng.choice(len(frame), size=samples, replace=False)]
         names = list(frame.columns)
         ranges = [uncertain[n] for n in names]

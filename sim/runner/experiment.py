@@ -36,6 +36,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from sim.config import SLUG, Section, pydantic_error, read_yaml
 from sim.errors import ConfigError
+from sim.runner.sampling import lhs_points, typed_values
 from sim.yamlfile import check_yaml_name
 
 NAME = r"^[A-Za-z0-9_.-]+$"
@@ -189,7 +190,7 @@ def check(exp: Experiment, file: str) -> None:
     if exp.uncertainties is not None:
         from sim.runner.ensemble import read_ensembles
 
-        read_ensembles(exp, file)  # files, columns and sizes checked before any run
+        read_ensembles(exp.uncertainties, exp.samples, file)  # checked before any run
     sens = exp.sensitivity
     if sens is None:
         return
@@ -238,7 +239,8 @@ def design_points(exp: Experiment, file: str | None = None) -> list[dict[str, An
     if exp.uncertainties is not None:
         from sim.runner.ensemble import uncertainty_points
 
-        return uncertainty_points(exp, file or "<experiment>")
+        file = file or "<experiment>"
+        return uncertainty_points(exp.uncertainties, exp.samples or 1, exp.seed, file)
     return [{}]
 
 
@@ -251,24 +253,6 @@ def _sweep_points(sweep: Sweep, seed: int) -> list[dict[str, Any]]:
         ]
         return [typed_values(names, combo, ranges) for combo in itertools.product(*axes)]
     return lhs_points(names, ranges, sweep.samples, seed)
-
-
-def lhs_points(names: list[str], ranges: list[Range], samples: int, seed) -> list[dict[str, Any]]:
-    """``samples`` Latin hypercube points over ``ranges`` (``scipy.stats.qmc``, seeded by
-    ``seed``): a value from ``values`` or from ``low``–``high`` per parameter."""
-    from scipy.stats import qmc
-
-    unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(samples)
-    points = []
-    for row in unit:
-        values = [
-            r.values[min(int(u * len(r.values)), len(r.values) - 1)]
-            if r.values is not None
-            else r.low + u * (r.high - r.low)
-            for u, r in zip(row, ranges)
-        ]
-        points.append(typed_values(names, values, ranges))
-    return points
 
 
 def salib_problem(sens: Sensitivity) -> dict[str, Any]:
@@ -292,18 +276,6 @@ def _sensitivity_points(sens: Sensitivity, seed: int) -> list[dict[str, Any]]:
     return [
         {**typed_values(problem["names"], row, ranges), "sample": i} for i, row in enumerate(design)
     ]
-
-
-def typed_values(names: list[str], values, ranges: list[Range]) -> dict[str, Any]:
-    """Plain Python values (not NumPy scalars), rounded where the range is ``integer``."""
-    out = {}
-    for name, value, r in zip(names, values, ranges):
-        if isinstance(value, np.generic):
-            value = value.item()
-        if r.integer and isinstance(value, float):
-            value = int(round(value))
-        out[name] = value
-    return out
 
 
 def resolved_experiment(exp: Experiment, file: str) -> dict[str, Any]:
