@@ -218,6 +218,8 @@ def test_report_has_the_robustness_section(batch):
     assert "Effect per arm across parameter sets" in html
     for name in (*RANGES, *FROM):
         assert f"<code>{name}</code>" in html
+    per_arm = result.total // 2
+    assert f'<td class="num">{per_arm} / {per_arm}</td>' in html  # runs of every parameter set
 
 
 @pytest.mark.slow

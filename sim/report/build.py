@@ -56,6 +56,9 @@ def arms_table(inp: Inputs) -> dict:
     done = an.finished(inp.runs).groupby("arm").size()
     total = inp.runs.groupby("arm").size()
     planned = inp.experiment.get("replications")
+    listed = inp.experiment.get("arms") or []
+    if isinstance(inp.experiment.get("runs"), int) and listed:  # every design point counts
+        planned = inp.experiment["runs"] // len(listed)
     rows = []
     for arm in an.arm_order(inp.experiment, inp.runs):
         spec = specs.get(arm, {})
