@@ -186,6 +186,20 @@ def cmd_report(args) -> int:
     return report_command(args.dir)
 
 
+def cmd_export(args) -> int:
+    from sim.analysis import ResultsError, export_ema
+
+    if not args.ema:
+        print("error: export: say what to write (--ema)", file=sys.stderr)
+        return 2
+    try:
+        print(export_ema(args.dir, args.out))
+    except ResultsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_docs(args) -> int:
     from sim.docs import write_docs
 
@@ -311,6 +325,16 @@ def parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="write DIR/report.html and DIR/effects.csv for a batch")
     rp.add_argument("dir", help="a batch results directory, e.g. results/demo")
     rp.set_defaults(func=cmd_report)
+
+    ex = sub.add_parser("export", help="write a batch's results for other tools")
+    ex.add_argument("dir", help="a batch results directory, e.g. results/demo")
+    ex.add_argument(
+        "--ema",
+        action="store_true",
+        help="EMA Workbench's (experiments, outcomes) pair (load_results reads it)",
+    )
+    ex.add_argument("--out", help="the file to write (default DIR/ema_results.tar.gz)")
+    ex.set_defaults(func=cmd_export)
 
     d = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")
     d.add_argument("--docs", default="docs")

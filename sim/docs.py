@@ -116,8 +116,9 @@ MiB. Nesting deeper than {MAX_DEPTH} levels, more than {MAX_NODES:,} values once
 expanded, recursive aliases and duplicate keys are errors. Numbers must be finite (no `.nan` or
 `.inf`); integer options take integers only (not `true` or `2.0`); every option has an upper bound
 in the parameter table (`msme-sim params`). An experiment has at most {MAX_REPLICATIONS:,}
-replications, {MAX_SAMPLES:,} sweep or sensitivity samples and {MAX_RUNS:,} runs in all. A run or
-batch whose memory estimate exceeds the memory available is refused before it starts, e.g.
+replications, {MAX_SAMPLES:,} sweep, sensitivity or uncertainty samples and {MAX_RUNS:,} runs in
+all. A run or batch whose memory estimate exceeds the memory available is refused before it
+starts, e.g.
 `x.yaml: memory: needs ≈ 4.7 GiB; 2.1 GiB available (lower firms.count or months)`.
 
 ## policies and shocks

@@ -9,7 +9,8 @@ Every outcome's label, unit, kind and direction comes from the results' ``outcom
 Modules: :mod:`.reading` (files), :mod:`.catalogue` (outcome descriptions), :mod:`.formatting`
 (numbers for readers), :mod:`.stats` (intervals), :mod:`.effects` (paired effects),
 :mod:`.costs` (cost-effectiveness, ranking), :mod:`.series` (monthly bands),
-:mod:`.sensitivity` (sweeps, SALib).
+:mod:`.sensitivity` (sweeps, SALib), :mod:`.robustness` (effects across parameter sets, regret,
+PRIM scenario discovery), :mod:`.export_ema` (EMA Workbench's results format).
 """
 
 from sim.outcomes import Outcome
@@ -17,6 +18,7 @@ from sim.outcomes import Outcome
 from .catalogue import LEVELS, MAIN_OUTCOMES, Catalogue, main_outcomes, outcome, read_outcomes
 from .costs import COST_MEASURES, CostMeasure, cost_effectiveness, rank_arms
 from .effects import paired_effects, paired_values
+from .export_ema import ema_results, export_ema
 from .formatting import BILLION, fmt_diff, fmt_number, fmt_value, rupiah, significant
 from .reading import (
     META_COLUMNS,
@@ -30,6 +32,12 @@ from .reading import (
     read_firms,
     read_runs,
     sweep_columns,
+)
+from .robustness import (
+    robustness_table,
+    scenario_discovery,
+    set_effects,
+    uncertain_parameters,
 )
 from .sensitivity import design_outcome, problem_from_experiment, sensitivity, sweep_surface
 from .series import bands, monthly_bands
@@ -52,6 +60,8 @@ __all__ = [
     "check_records",
     "cost_effectiveness",
     "design_outcome",
+    "ema_results",
+    "export_ema",
     "finished",
     "fmt_diff",
     "fmt_number",
@@ -64,16 +74,20 @@ __all__ = [
     "paired_values",
     "problem_from_experiment",
     "rank_arms",
+    "robustness_table",
     "ratio_interval",
     "read_experiment",
     "read_firms",
     "read_outcomes",
     "read_runs",
     "rupiah",
+    "scenario_discovery",
     "sensitivity",
+    "set_effects",
     "significant",
     "sweep_columns",
     "sweep_surface",
     "t_interval",
+    "uncertain_parameters",
     "welch_interval",
 ]

@@ -18,7 +18,7 @@ import yaml
 #: Columns of ``runs.parquet`` that describe a run rather than measure an outcome.
 META_COLUMNS = frozenset(
     {"run_id", "arm", "replication", "seed", "status", "error", "duration_s", "version"}
-    | {"months", "sample", "param_hash", "hash", "parameter_hash"}
+    | {"months", "sample", "parameter_set", "param_hash", "hash", "parameter_hash"}
 )
 SPEND = "policy_spend_idr"
 

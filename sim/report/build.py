@@ -20,6 +20,7 @@ import pandas as pd
 from sim import analysis as an
 
 from .inputs import Inputs
+from .robustness import robustness_context
 from .text import cost_sentence, headline, lower_first, policy_text
 
 _ENV = jinja2.Environment(
@@ -55,6 +56,9 @@ def arms_table(inp: Inputs) -> dict:
     done = an.finished(inp.runs).groupby("arm").size()
     total = inp.runs.groupby("arm").size()
     planned = inp.experiment.get("replications")
+    listed = inp.experiment.get("arms") or []
+    if isinstance(inp.experiment.get("runs"), int) and listed:  # every design point counts
+        planned = inp.experiment["runs"] // len(listed)
     rows = []
     for arm in an.arm_order(inp.experiment, inp.runs):
         spec = specs.get(arm, {})
@@ -191,6 +195,7 @@ def render(inp: Inputs) -> str:
             (alt, caption, base64.b64encode(png).decode()) for alt, caption, png in inp.figures
         ],
         "sensitivity": sensitivity_table(inp),
+        "robustness": robustness_context(inp),
         "method": method_context(inp),
     }
     return _ENV.get_template("report.html.j2").render(context)

@@ -120,7 +120,7 @@ def _add_figures(inp: Inputs) -> None:
             "Living firms at the end of the runs (pooled over up to 20 replications per "
             "arm): owner income as a cumulative share, firm size by workers.")  # fmt: skip
     sweep = an.sweep_columns(runs)
-    if sweep:
+    if sweep and not inp.experiment.get("uncertainties"):  # those have their own section
         surface = an.sweep_surface(runs, inp.main, [sweep[0]])
         add(plots.sweep_lines(surface, sweep[0], inp.main, colors, catalogue),
             f"Sweep over {sweep[0]}",

@@ -14,6 +14,10 @@ outcome: survival_rate          # the report's main outcome
 firm_tables: 20                 # keep end-of-run firm tables of the first 20 replications
 sweep: {method: grid | lhs, samples: 20, parameters: {firms.literacy_mean: {low: 0.3, high: 0.8}}}
 sensitivity: {method: morris | sobol, samples: 8, parameters: {path: {low: .., high: ..}}}
+uncertainties:                  # parameter sets every arm runs on (paired): sim.runner.ensemble
+  rules.households.mpc_poor: {low: 0.6, high: 0.9}      # Latin hypercube over the ranges
+  rules.finance.credit_access: {from: calib/ensemble.parquet}  # rows of a calibration ensemble
+samples: 20                     # how many parameter sets
 ```
 Arm policies are appended to the scenario's; ``set: {policies: []}`` clears those first. The
 expansion into runs (``sim.runner.plan``) validates every run before the first one starts.
@@ -32,6 +36,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from sim.config import SLUG, Section, pydantic_error, read_yaml
 from sim.errors import ConfigError
+from sim.runner.sampling import lhs_points, typed_values
 from sim.yamlfile import check_yaml_name
 
 NAME = r"^[A-Za-z0-9_.-]+$"
@@ -60,10 +65,30 @@ class Range(Section):
 
     @model_validator(mode="after")
     def _one_form(self):
-        if self.values is None and (self.low is None or self.high is None):
-            raise ValueError("give either values: [...] or low: and high:")
-        if self.values is None and self.low > self.high:
-            raise ValueError("low must not exceed high")
+        return _check_range(self)
+
+
+def _check_range(r: Range) -> Range:
+    if r.values is None and (r.low is None or r.high is None):
+        raise ValueError("give either values: [...] or low: and high:")
+    if r.values is None and r.low > r.high:
+        raise ValueError("low must not exceed high")
+    return r
+
+
+class Uncertainty(Range):
+    """An uncertain parameter: a range sampled by Latin hypercube (like an lhs sweep), or
+    ``from:`` a calibration ensemble (Parquet, one column per dotted path; relative to the
+    experiment file), whose rows are drawn whole."""
+
+    from_: str | None = Field(None, alias="from", min_length=1)
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        if self.from_ is None:
+            return _check_range(self)
+        if self.values is not None or self.low is not None or self.high is not None:
+            raise ValueError("give either from: or a range (low: and high:, or values:), not both")
         return self
 
 
@@ -107,6 +132,10 @@ class Experiment(Section):
     )
     sweep: Sweep | None = None
     sensitivity: Sensitivity | None = None
+    uncertainties: dict[str, Uncertainty] | None = Field(None, min_length=1)
+    samples: int | None = Field(
+        None, ge=1, le=MAX_SAMPLES, description="parameter sets drawn from the uncertainties"
+    )
 
 
 def load_experiment(source: str | Path | Mapping[str, Any], file: str | None = None) -> Experiment:
@@ -128,8 +157,8 @@ def load_experiment(source: str | Path | Mapping[str, Any], file: str | None = N
 
 
 def check(exp: Experiment, file: str) -> None:
-    """Checks across fields: a YAML scenario; unique arm names; one design; SALib-ready
-    sensitivity ranges; at most :data:`MAX_RUNS` runs."""
+    """Checks across fields: a YAML scenario; unique arm names; one design; readable ensembles;
+    SALib-ready sensitivity ranges; at most :data:`MAX_RUNS` runs."""
     check_yaml_name(file, "scenario", exp.scenario)
     seen: set[str] = set()
     for i, arm in enumerate(exp.arms):
@@ -138,15 +167,30 @@ def check(exp: Experiment, file: str) -> None:
         seen.add(arm.name)
     if exp.sweep is not None and exp.sensitivity is not None:
         raise ConfigError(file, "sensitivity", "give either sweep or sensitivity, not both")
+    if exp.uncertainties is not None:
+        if exp.sweep is not None or exp.sensitivity is not None:
+            other = "sweep" if exp.sweep is not None else "sensitivity"
+            raise ConfigError(file, "uncertainties", f"give either {other} or uncertainties")
+        if exp.samples is None:
+            raise ConfigError(file, "samples", "uncertainties need samples: (how many sets)")
+    elif exp.samples is not None:
+        raise ConfigError(file, "samples", "samples: is the number of uncertainties: sets")
     runs = len(exp.arms) * design_size(exp) * exp.replications
     if runs > MAX_RUNS:
-        where = "sweep" if exp.sweep else "sensitivity" if exp.sensitivity else "replications"
+        where = next(
+            (k for k in ("sweep", "sensitivity", "samples") if getattr(exp, k) is not None),
+            "replications",
+        )
         raise ConfigError(
             file,
             where,
             f"the experiment expands to {runs:,} runs (arms × design points × replications); "
             f"at most {MAX_RUNS:,}",
         )
+    if exp.uncertainties is not None:
+        from sim.runner.ensemble import read_ensembles
+
+        read_ensembles(exp.uncertainties, exp.samples, file)  # checked before any run
     sens = exp.sensitivity
     if sens is None:
         return
@@ -175,18 +219,28 @@ def design_size(exp: Experiment) -> int:
         d = len(exp.sensitivity.parameters)
         per_sample = d + 1 if exp.sensitivity.method == "morris" else 2 * d + 2
         return exp.sensitivity.samples * per_sample
+    if exp.uncertainties is not None:
+        return exp.samples or 1
     return 1
 
 
-def design_points(exp: Experiment) -> list[dict[str, Any]]:
-    """The sweep or sensitivity design: one ``{dotted.path: value}`` per point (``[{}]`` if none).
+def design_points(exp: Experiment, file: str | None = None) -> list[dict[str, Any]]:
+    """The sweep, sensitivity or uncertainty design: one ``{dotted.path: value}`` per point
+    (``[{}]`` if none).
 
-    Sensitivity points also carry ``sample``, their row in the SALib design.
+    Sensitivity points also carry ``sample``, their row in the SALib design; uncertainty points
+    carry ``parameter_set``. ``file``: the experiment file, which ``from:`` paths are relative
+    to.
     """
     if exp.sweep is not None:
         return _sweep_points(exp.sweep, exp.seed)
     if exp.sensitivity is not None:
         return _sensitivity_points(exp.sensitivity, exp.seed)
+    if exp.uncertainties is not None:
+        from sim.runner.ensemble import uncertainty_points
+
+        file = file or "<experiment>"
+        return uncertainty_points(exp.uncertainties, exp.samples or 1, exp.seed, file)
     return [{}]
 
 
@@ -197,20 +251,8 @@ def _sweep_points(sweep: Sweep, seed: int) -> list[dict[str, Any]]:
             r.values if r.values is not None else np.linspace(r.low, r.high, sweep.samples)
             for r in ranges
         ]
-        return [_typed(names, combo, ranges) for combo in itertools.product(*axes)]
-    from scipy.stats import qmc
-
-    unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(sweep.samples)
-    points = []
-    for row in unit:
-        values = [
-            r.values[min(int(u * len(r.values)), len(r.values) - 1)]
-            if r.values is not None
-            else r.low + u * (r.high - r.low)
-            for u, r in zip(row, ranges)
-        ]
-        points.append(_typed(names, values, ranges))
-    return points
+        return [typed_values(names, combo, ranges) for combo in itertools.product(*axes)]
+    return lhs_points(names, ranges, sweep.samples, seed)
 
 
 def salib_problem(sens: Sensitivity) -> dict[str, Any]:
@@ -231,24 +273,14 @@ def _sensitivity_points(sens: Sensitivity, seed: int) -> list[dict[str, Any]]:
 
         design = sobol.sample(problem, sens.samples, seed=seed)
     ranges = list(sens.parameters.values())
-    return [{**_typed(problem["names"], row, ranges), "sample": i} for i, row in enumerate(design)]
-
-
-def _typed(names: list[str], values, ranges: list[Range]) -> dict[str, Any]:
-    """Plain Python values (not NumPy scalars), rounded where the range is ``integer``."""
-    out = {}
-    for name, value, r in zip(names, values, ranges):
-        if isinstance(value, np.generic):
-            value = value.item()
-        if r.integer and isinstance(value, float):
-            value = int(round(value))
-        out[name] = value
-    return out
+    return [
+        {**typed_values(problem["names"], row, ranges), "sample": i} for i, row in enumerate(design)
+    ]
 
 
 def resolved_experiment(exp: Experiment, file: str) -> dict[str, Any]:
     """The experiment as written to ``DIR/experiment.yaml`` (with the SALib problem, if any)."""
-    data = exp.model_dump(mode="json", exclude_none=True)
+    data = exp.model_dump(mode="json", exclude_none=True, by_alias=True)
     data["experiment_file"] = str(file)
     data["seeding"] = "replication r: SeedSequence(seed, spawn_key=(r,)).generate_state(1)[0]"
     if exp.sensitivity is not None:

@@ -30,6 +30,9 @@ from sim.errors import ConfigError
 from sim.runner.experiment import Experiment, design_points
 from sim.runner.seeds import config_hash, replication_seed, run_id
 
+#: Design-point columns that index a design rather than set a parameter.
+DESIGN_INDEX = ("sample", "parameter_set")
+
 
 @dataclass(frozen=True, slots=True)
 class RunSpec:
@@ -52,7 +55,7 @@ class Plan(Sequence):
         if not self.scenario_file.is_file():
             raise ConfigError(self.file, "scenario", f"file not found: {exp.scenario}")
         self.base = base_scenario(self.scenario_file)
-        self.points = design_points(exp)
+        self.points = design_points(exp, self.file)
         self.arm_index = {arm.name: i for i, arm in enumerate(exp.arms)}
         self._cache: tuple[tuple[int, int], dict[str, Any]] | None = None
         self.specs: list[RunSpec] = []
@@ -77,15 +80,22 @@ class Plan(Sequence):
 
     @property
     def design(self) -> bool:
-        """True when the experiment has a sweep or sensitivity design."""
-        return self.experiment.sweep is not None or self.experiment.sensitivity is not None
+        """True when the experiment has a sweep, sensitivity or uncertainty design."""
+        exp = self.experiment
+        return any(d is not None for d in (exp.sweep, exp.sensitivity, exp.uncertainties))
 
     # --- scenarios ------------------------------------------------------------------------------
     def overrides(self, arm: int, point: int) -> list[tuple[str, str, Any]]:
         """``(where, dotted.path, value)`` in the order they apply: experiment, arm, design."""
         exp = self.experiment
-        design = "sweep.parameters" if exp.sweep is not None else "sensitivity.parameters"
-        swept = {k: v for k, v in self.points[point].items() if k != "sample"}
+        design = (
+            "sweep.parameters"
+            if exp.sweep is not None
+            else "uncertainties"
+            if exp.uncertainties is not None
+            else "sensitivity.parameters"
+        )
+        swept = {k: v for k, v in self.points[point].items() if k not in DESIGN_INDEX}
         layers = (("set", exp.set), (f"arms.{arm}.set", exp.arms[arm].set), (design, swept))
         out = []
         for where, items in layers:
@@ -143,8 +153,8 @@ class Plan(Sequence):
 
     # --- records and reruns ---------------------------------------------------------------------
     def columns(self, spec: RunSpec) -> dict[str, Any]:
-        """The design columns of a run: swept values by dotted path (and ``sample``); a list
-        or mapping value is written as JSON text."""
+        """The design columns of a run: swept or uncertain values by dotted path (and
+        ``sample`` or ``parameter_set``); a list or mapping value is written as JSON text."""
         return {
             k: json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v
             for k, v in self.points[spec.point].items()
