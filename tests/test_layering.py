@@ -101,7 +101,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.population", "sim.rules.common"),
     ("sim.policies.base",),
     ("sim.policies", "sim.rules.*", "sim.policies.*", "sim.shocks", "sim.metrics"),
-    ("sim.catalogue",),  # imports the built-ins
+    ("sim.catalogue", "sim.checks"),  # imports the built-ins; check mode (ranges, accounts)
     ("sim.config",),  # scenario resolution
     ("sim.model",),
     ("sim.runner.outdir",),  # folders msme-sim created (marker, lock, safe swap)

@@ -1,0 +1,211 @@
+"""Check mode: after every phase of the month, the firm columns and the accounts are verified.
+
+``MSMEModel(..., check=True)`` and ``msme-sim run --check`` stop at the first phase that leaves a
+living firm's column outside the range its :class:`~sim.declarations.Column` declares (``low``,
+``high``), a float column not a number, or the month's accounts open:
+
+- the market's flows: revenue + unserved demand = households' + outside buyers' spending, and the
+  recorded revenue equals the firms' revenue column (after the market and every later phase);
+- firms' cash: over the month's mechanisms, the total change of living firms' cash equals their
+  flows, profit − drawings + new loans − repayments − investment (transfers between firms are
+  allowed; money that appears or vanishes is not).
+
+The error is one line naming the rule and the file it comes from, e.g.
+``rules.digital_adoption (variant jump, plugin my_rules.py) set level to 5 for 12 firms;
+allowed 0–2``. Checks only read the model: a run gives the same results with checks on or off.
+``MSME_SIM_CHECK=1`` in the environment switches them on for every model built without ``check=``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from pathlib import Path
+
+import numpy as np
+
+from sim.rules import _PACKAGE, MECHANISMS, START
+
+#: Relative slack for float rounding at a column's bounds and in the accounts.
+TOLERANCE = 1e-9
+
+
+class CheckError(Exception):
+    """A rule broke a declared range, a column's type or the accounts (one-line message)."""
+
+
+def default() -> bool:
+    """Checks on when ``MSME_SIM_CHECK`` is set to 1/true/yes."""
+    return os.environ.get("MSME_SIM_CHECK", "").strip().lower() in ("1", "true", "yes")
+
+
+def fmt(value: float) -> str:
+    return f"{value:,.6g}" if abs(value) < 1e7 else f"{value:,.0f}"
+
+
+def allowed(low: float | None, high: float | None) -> str:
+    if low is None and high is None:
+        return "any number"
+    if low is not None and high is not None:
+        return f"{fmt(low)}–{fmt(high)}"
+    return f"≥ {fmt(low)}" if low is not None else f"≤ {fmt(high)}"
+
+
+def source_of(fn) -> str:
+    """'built-in sim/rules/x.py' or 'plugin NAME.py' for the function behind a variant."""
+    fn = inspect.unwrap(getattr(fn, "func", fn))
+    try:
+        file = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    except (TypeError, AttributeError):
+        return "unknown file"
+    path = Path(file).resolve()
+    if str(path).startswith(_PACKAGE):
+        return f"built-in {path.relative_to(_PACKAGE)}"
+    return f"plugin {path.name}"
+
+
+class Checker:
+    """The checks of one model; the model calls it at the start, after each phase and at the end
+    of every month."""
+
+    def __init__(self, model):
+        self.model = model
+        self.phase = "setup"
+        self.cash_changes: dict[str, float] = {}
+        self.cash_rows: np.ndarray | None = None
+        rules = model.scenario.rules
+        self.check_cash = "finance" in rules and rules["finance"]["enabled"]
+        self.check_market = "market" in rules and rules["market"]["enabled"]
+        s = model.state
+        self.ranged = [
+            c
+            for c in s.declared.values()
+            if np.dtype(c.dtype).kind in "iuf"
+            and (c.low is not None or c.high is not None or np.dtype(c.dtype).kind == "f")
+        ]
+        # bounds as column vectors, widened by the rounding slack
+        self.low = np.array(
+            [[-np.inf if c.low is None else c.low - TOLERANCE * max(1.0, abs(c.low))]
+             for c in self.ranged]
+        )  # fmt: skip
+        self.high = np.array(
+            [[np.inf if c.high is None else c.high + TOLERANCE * max(1.0, abs(c.high))]
+             for c in self.ranged]
+        )  # fmt: skip
+
+    # --- who did it -----------------------------------------------------------------------------
+    def rule(self, phase: str | None = None) -> str:
+        """The rule that ran ``phase``: ``rules.NAME (variant V, plugin F)``."""
+        phase = phase or self.phase
+        if phase == "setup":
+            return "the starting firms (population and the mechanisms' setup)"
+        if phase == START:
+            return "policies and shocks (interventions)"
+        use = self.model.scenario.rules[phase]["use"]
+        where = source_of(MECHANISMS[phase].variants[use].fn)
+        return f"rules.{phase} (variant {use}, {where})"
+
+    def when(self) -> str:
+        return "" if self.phase == "setup" else f", month {self.model.month + 1}"
+
+    # --- the checks -----------------------------------------------------------------------------
+    def start_month(self) -> None:
+        self.cash_changes = {}
+        self.cash_rows = None
+
+    def after(self, phase: str) -> None:
+        """Verify the columns and accounts once ``phase`` has run."""
+        self.phase = phase
+        self.columns()
+        self.market()
+        s = self.model.state
+        if phase == START:  # grants are a policy's flow: the cash identity starts after them
+            self.cash_rows = np.flatnonzero(s.alive)
+            self.cash_total = float(s.cash[self.cash_rows].sum())
+        elif self.cash_rows is not None:
+            total = float(s.cash[self.cash_rows].sum())
+            if total != self.cash_total:
+                self.cash_changes[phase] = total - self.cash_total
+            self.cash_total = total
+
+    def end_month(self) -> None:
+        if self.check_cash and self.cash_rows is not None:
+            self.cash()
+
+    def columns(self) -> None:
+        """Every checked column of the living firms at once (one stacked array: fast)."""
+        s = self.model.state
+        values = np.stack([s[c.name] for c in self.ranged])[:, s.alive]
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(values) | (values < self.low) | (values > self.high)
+        if not bad.any():
+            return
+        i = int(np.flatnonzero(bad.any(axis=1))[0])
+        c, wrong = self.ranged[i], values[i][bad[i]]
+        finite = wrong[np.isfinite(wrong)]
+        if len(finite) < len(wrong):
+            to = "nan or infinity"
+        elif finite.min() == finite.max():
+            to = fmt(float(finite[0]))
+        else:
+            to = f"values from {fmt(float(finite.min()))} to {fmt(float(finite.max()))}"
+        raise CheckError(
+            f"{self.rule()} set {c.name} to {to} for {len(wrong)} firms; allowed "
+            f"{allowed(c.low, c.high)} ({c.unit}: {c.doc}){self.when()}"
+        )
+
+    def market(self) -> None:
+        flows = getattr(self.model.shared, "flows", None) if self.check_market else None
+        if not flows:
+            return
+        spending = flows["household_spending_idr"] + flows["outside_spending_idr"]
+        scale = TOLERANCE * max(spending, 1.0)
+        served = flows["revenue_total_idr"] + flows["unserved_demand_idr"]
+        if abs(served - spending) > scale:
+            raise CheckError(
+                f"{self.rule()} left the market's accounts open: revenue + unserved demand = "
+                f"Rp {fmt(served)} but households and outside buyers spent Rp {fmt(spending)}"
+            )
+        revenue = float(self.model.state.revenue.sum())
+        if abs(revenue - flows["revenue_total_idr"]) > scale:
+            raise CheckError(
+                f"{self.rule()} changed firms' revenue outside the market: the firms' revenue "
+                f"column sums to Rp {fmt(revenue)} but buyers paid Rp "
+                f"{fmt(flows['revenue_total_idr'])}"
+            )
+
+    def cash(self) -> None:
+        s, rows = self.model.state, self.cash_rows
+        flow_cols = ("profit", "drawings", "new_loan", "repayment", "investment_idr")
+        signs = (1, -1, 1, -1, -1)
+        flows = sum(
+            sign * float(s[name][rows].sum())
+            for name, sign in zip(flow_cols, signs, strict=True)
+            if name in s.declared
+        )
+        change = sum(self.cash_changes.values())
+        scale = sum(abs(float(s[name][rows].sum())) for name in flow_cols if name in s.declared)
+        if abs(change - flows) > TOLERANCE * max(scale, 1.0) + 1.0:
+            # plugins first: they are the likelier cause
+            who = sorted(self.cash_changes, key=lambda p: "built-in" in self.rule(p))
+            names = ", ".join(self.rule(p) for p in who) or "no rule"
+            raise CheckError(
+                f"month {self.model.month + 1}: firms' cash changed by Rp {fmt(change)} but their "
+                f"flows (profit − drawings + new loans − repayments − investment) are Rp "
+                f"{fmt(flows)}: Rp {fmt(change - flows)} appeared from nowhere; cash was changed "
+                f"by {names} (record money a rule gives or takes in these flow columns)"
+            )
+
+    def value(self, name: str, value, row: int) -> None:
+        """A per-firm rule writes ``firm.NAME = value``: refuse a value its column cannot hold."""
+        column = self.model.state.declared[name]
+        kind = np.dtype(column.dtype).kind
+        if (
+            kind in "iub"
+            and isinstance(value, float | np.floating)
+            and not float(value).is_integer()
+        ):
+            raise CheckError(
+                f"{self.rule()} set {name} to {value!r} for firm row {row}; {name} holds whole "
+                f"numbers ({column.dtype}), allowed {allowed(column.low, column.high)}"
+            )
