@@ -215,6 +215,15 @@ def cmd_viz(args) -> int:
     return serve(args.scenario or default_scenario(), host=args.host, port=args.port)
 
 
+def cmd_new_rule(args) -> int:
+    from sim.scaffold import new_rule
+
+    plugin, scenario = new_rule(args.name, args.mechanism, args.out)
+    print(f"Written {plugin} and {scenario}")
+    print(f"Run it: msme-sim run {scenario} --check")
+    return 0
+
+
 def with_pd_options(fn):
     import pandas as pd
 
@@ -312,6 +321,17 @@ def parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="write DIR/report.html and DIR/effects.csv for a batch")
     rp.add_argument("dir", help="a batch results directory, e.g. results/demo")
     rp.set_defaults(func=cmd_report)
+
+    nr = sub.add_parser(
+        "new-rule", help="write a commented rule plugin (per-firm and vectorised) and a scenario"
+    )
+    nr.add_argument("name", help="the rule's name (lower-case letters, digits, _)")
+    nr.add_argument(
+        "--mechanism",
+        help="add the variants to this built-in mechanism (default: a new mechanism NAME)",
+    )
+    nr.add_argument("--out", default="scenarios", help="folder for NAME.py and NAME.yaml")
+    nr.set_defaults(func=cmd_new_rule)
 
     d = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")
     d.add_argument("--docs", default="docs")
