@@ -224,6 +224,18 @@ def cmd_new_rule(args) -> int:
     return 0
 
 
+def cmd_check_exercise(args) -> int:
+    from sim.exercises import ExerciseFailed, check_exercise
+
+    try:
+        lines = check_exercise(args.number, args.solution)
+    except ExerciseFailed as err:
+        print(f"Exercise {args.number}: not done yet: {err}", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return 0
+
+
 def with_pd_options(fn):
     import pandas as pd
 
@@ -332,6 +344,13 @@ def parser() -> argparse.ArgumentParser:
     )
     nr.add_argument("--out", default="scenarios", help="folder for NAME.py and NAME.yaml")
     nr.set_defaults(func=cmd_new_rule)
+
+    ce = sub.add_parser(
+        "check-exercise", help="check a graded exercise of docs/exercises.md (exit 0: done)"
+    )
+    ce.add_argument("number", type=int, help="the exercise's number")
+    ce.add_argument("--solution", help="your file (default: exercises/<the exercise's file>)")
+    ce.set_defaults(func=cmd_check_exercise)
 
     d = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")
     d.add_argument("--docs", default="docs")

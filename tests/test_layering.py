@@ -107,7 +107,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.runner.outdir",),  # folders msme-sim created (marker, lock, safe swap)
     ("sim.store",),  # the results layout
     ("sim.runner", "sim.runner.*", "sim.viz", "sim.viz.*"),
-    ("sim.validation", "sim.validation.*", "sim.docs", "sim.scaffold"),
+    ("sim.validation", "sim.validation.*", "sim.docs", "sim.scaffold", "sim.exercises"),
     ("sim.cli", "sim"),
 )
 #: The result readers sit apart: they import only these leaves and one another.
