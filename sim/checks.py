@@ -61,6 +61,8 @@ def source_of(fn) -> str:
     path = Path(file).resolve()
     if str(path).startswith(_PACKAGE):
         return f"built-in {path.relative_to(_PACKAGE)}"
+    if path.parent.name.startswith("ipykernel_"):  # a function written in a notebook cell
+        return "defined in a notebook cell"
     return f"plugin {path.name}"
 
 
