@@ -1,5 +1,6 @@
 """Write docs/tutorial.ipynb (the source of the tutorial is this script; the test runs the
-notebook top to bottom and checks that every cell tagged ``figure`` shows an image)."""
+notebook top to bottom and checks that every cell tagged ``figure`` shows an image). After
+writing, `ruff format docs/tutorial.ipynb` formats its cells (`make lint` checks it)."""
 
 from pathlib import Path
 
@@ -52,8 +53,9 @@ any option by its dotted path; here we shrink the Sidoarjo case to run in a few 
     ),
     (
         "code",
-        """scenario = load_scenario("scenarios/sidoarjo_whatsapp.yaml",
-                         ["firms.count=500", "months=36", "policies=[]"])
+        """scenario = load_scenario(
+    "scenarios/sidoarjo_whatsapp.yaml", ["firms.count=500", "months=36", "policies=[]"]
+)
 model = MSMEModel(scenario, seed=1, check=True)
 model.run()
 monthly = model.monthly()
@@ -78,11 +80,14 @@ the same seed keeps every other random draw identical, so the difference is the 
     (
         "code",
         """def digital_share(overrides, seed=1):
-    s = load_scenario("scenarios/sidoarjo_whatsapp.yaml",
-                      ["firms.count=500", "months=36", "policies=[]", *overrides])
+    s = load_scenario(
+        "scenarios/sidoarjo_whatsapp.yaml",
+        ["firms.count=500", "months=36", "policies=[]", *overrides],
+    )
     m = MSMEModel(s, seed=seed, check=True)
     m.run()
     return m.summary()["digital_share"]
+
 
 default_q = digital_share([])
 double_q = digital_share(["rules.digital_adoption.q=0.76"])
@@ -113,8 +118,10 @@ def word_of_mouth(firm, rng, *, chance=0.05, literacy_needed=0.4):
 
 
 def monthly_run(overrides, seed=1):
-    s = load_scenario("scenarios/sidoarjo_whatsapp.yaml",
-                      ["firms.count=500", "months=36", "policies=[]", *overrides])
+    s = load_scenario(
+        "scenarios/sidoarjo_whatsapp.yaml",
+        ["firms.count=500", "months=36", "policies=[]", *overrides],
+    )
     m = MSMEModel(s, seed=seed, check=True)
     m.run()
     return m.monthly()
@@ -136,8 +143,11 @@ yours = monthly_run(["rules.digital_adoption.use=word_of_mouth"])""",
     return fig
 
 
-compare("digital_share", {"built-in bass_gated": built_in, "your word_of_mouth": yours},
-        "Digital adoption: the built-in rule and yours")""",
+compare(
+    "digital_share",
+    {"built-in bass_gated": built_in, "your word_of_mouth": yours},
+    "Digital adoption: the built-in rule and yours",
+)""",
         "figure",
     ),
     (
@@ -238,8 +248,11 @@ with_arisan = MSMEModel(load_scenario(work / "arisan.yaml"), seed=1, check=True)
 print("the month:", " → ".join(with_arisan.schedule))
 with_arisan.run()
 arisan = with_arisan.monthly()
-compare("survival_rate", {"built-in model": built_in, "with the arisan": arisan},
-        "Survival of the starting firms, with and without an arisan")""",
+compare(
+    "survival_rate",
+    {"built-in model": built_in, "with the arisan": arisan},
+    "Survival of the starting firms, with and without an arisan",
+)""",
         "figure",
     ),
     (
