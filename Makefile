@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench validate-model update-baseline clean
+.PHONY: demo test test-fast lint bench validate-model update-baseline clean notebook
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(STAMP)
 # multi-seed directional tests); `make test` still runs them all.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n auto -q -m "not slow"
+
+# The tutorial in JupyterLab (installs the notebook extra once, then starts the server).
+notebook: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[notebook]'
+	$(BIN)/jupyter lab docs/tutorial.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -42,25 +42,78 @@ def summary_table(summary: dict, catalogue: dict) -> str:
     return "\n".join(f"  {label:<{width}}  {value:>16}" for label, value in rows)
 
 
-def cmd_validate(args) -> int:
+def validate_scenario(file: str, overrides: list[str]) -> str:
     from sim import plugins
     from sim.config import load_scenario
 
     try:
-        scenario = load_scenario(args.file, args.set)
+        scenario = load_scenario(file, overrides)
     except ConfigError as err:
         if plugins.mode() == "skip" and err.message.startswith("unknown"):
             note = f"{err.message} (plugins were not loaded: --no-plugins)"
             raise ConfigError(err.file, err.path, note) from None
         raise
-    print(
-        f"{args.file}: OK (scenario {scenario.name!r}, {scenario.firms.count} firms, "
-        f"{scenario.months} months)"
+    return f"scenario {scenario.name!r}, {scenario.firms.count} firms, {scenario.months} months"
+
+
+def validate_experiment(file: str, overrides: list[str]) -> str:
+    """Every run an experiment defines is resolved and validated (the batch's own plan)."""
+    from sim.runner.experiment import load_experiment
+    from sim.runner.plan import expand
+
+    if overrides:
+        raise ConfigError(file, "--set", "applies to scenario files; an experiment has set:")
+    exp = load_experiment(file)
+    plan = expand(exp, file)
+    return (
+        f"experiment {exp.name!r}, {len(exp.arms)} arms × {len(plan.points)} design points × "
+        f"{exp.replications} replications = {len(plan)} runs"
     )
+
+
+def validate_calibration(file: str, overrides: list[str]) -> str:
+    """A calibration file: its scenario, fitted paths (both ends of each range), targets and
+    held-out targets (the checks ``msme-sim calibrate`` makes before its first run)."""
+    from sim.calibration import load_calibration
+
+    if overrides:
+        raise ConfigError(file, "--set", "applies to scenario files; a calibration has set:")
+    spec = load_calibration(file)
+    cal = spec.cal
+    return (
+        f"calibration {cal.name!r}, {len(cal.parameters)} parameters, {len(cal.targets)} "
+        f"targets, {len(cal.holdout)} held out"
+    )
+
+
+#: What ``msme-sim validate`` recognises, by the top-level keys of the file: (kind, keys that
+#: mark it, validator ``fn(file, overrides) -> description``). Add a file kind with one line.
+FILE_KINDS: list[tuple[str, tuple[str, ...], object]] = [
+    ("calibration", ("targets", "parameters"), validate_calibration),
+    ("experiment", ("arms", "scenario"), validate_experiment),
+]
+
+
+def file_kind(file: str):
+    """The validator for ``file``: the first kind whose keys it has; a scenario otherwise."""
+    from sim.yamlfile import read_yaml
+
+    data = read_yaml(file)
+    if isinstance(data, dict):
+        for _, keys, fn in FILE_KINDS:
+            if any(key in data for key in keys):
+                return fn
+    return validate_scenario
+
+
+def cmd_validate(args) -> int:
+    what = file_kind(args.file)(args.file, args.set)
+    print(f"{args.file}: OK ({what})")
     return 0
 
 
 def cmd_run(args) -> int:
+    from sim.checks import CheckError
     from sim.config import load_scenario
     from sim.resources import check_run
     from sim.runner.single import check_out, run_marker, simulate, write_run
@@ -74,7 +127,13 @@ def cmd_run(args) -> int:
         raise ConfigError(args.scenario, "--seed", f"must be 0 or more (got {args.seed})")
     out = Path(args.out) if args.out else Path("results") / scenario.name
     check_out(out, run_marker(scenario, args.scenario), args.force, args.scenario)  # first
-    output = simulate(scenario, seed=args.seed, progress=sys.stderr.isatty())
+    try:
+        output = simulate(
+            scenario, seed=args.seed, progress=sys.stderr.isatty(), check=args.check or None
+        )
+    except CheckError as err:  # nothing written: results come after a complete run
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     write_run(output, out, args.scenario, args.force, args.scenario)
     print(
         f"{scenario.name}: {scenario.firms.count} firms, {output.summary['months']} months, "
@@ -215,6 +274,27 @@ def cmd_viz(args) -> int:
     return serve(args.scenario or default_scenario(), host=args.host, port=args.port)
 
 
+def cmd_new_rule(args) -> int:
+    from sim.scaffold import new_rule
+
+    plugin, scenario = new_rule(args.name, args.mechanism, args.out)
+    print(f"Written {plugin} and {scenario}")
+    print(f"Run it: msme-sim run {scenario} --check")
+    return 0
+
+
+def cmd_check_exercise(args) -> int:
+    from sim.exercises import ExerciseFailed, check_exercise
+
+    try:
+        lines = check_exercise(args.number, args.solution)
+    except ExerciseFailed as err:
+        print(f"Exercise {args.number}: not done yet: {err}", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return 0
+
+
 def with_pd_options(fn):
     import pandas as pd
 
@@ -231,7 +311,10 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="msme-sim", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
 
-    v = sub.add_parser("validate", help="check a scenario file without running it")
+    v = sub.add_parser(
+        "validate",
+        help="check a scenario or experiment file (every run it defines) without running",
+    )
     v.add_argument("file")
     v.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
     no_plugins(v, "check the file without importing its plugins (inspect an untrusted file)")
@@ -249,6 +332,12 @@ def parser() -> argparse.ArgumentParser:
         help="override an option, e.g. --set firms.count=500 (repeatable)",
     )
     r.add_argument("--out", help="output directory (default results/<scenario name>/)")
+    r.add_argument(
+        "--check",
+        action="store_true",
+        help="after every phase verify each firm column's declared range and the accounts; "
+        "stop at the first rule that breaks them (slower)",
+    )
     no_plugins(r, "refuse a scenario that has plugins (Python code) instead of running them")
     r.add_argument(
         "--force",
@@ -335,6 +424,24 @@ def parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--out", help="the file to write (default DIR/ema_results.tar.gz)")
     ex.set_defaults(func=cmd_export)
+
+    nr = sub.add_parser(
+        "new-rule", help="write a commented rule plugin (per-firm and vectorised) and a scenario"
+    )
+    nr.add_argument("name", help="the rule's name (lower-case letters, digits, _)")
+    nr.add_argument(
+        "--mechanism",
+        help="add the variants to this built-in mechanism (default: a new mechanism NAME)",
+    )
+    nr.add_argument("--out", default="scenarios", help="folder for NAME.py and NAME.yaml")
+    nr.set_defaults(func=cmd_new_rule)
+
+    ce = sub.add_parser(
+        "check-exercise", help="check a graded exercise of docs/exercises.md (exit 0: done)"
+    )
+    ce.add_argument("number", type=int, help="the exercise's number")
+    ce.add_argument("--solution", help="your file (default: exercises/<the exercise's file>)")
+    ce.set_defaults(func=cmd_check_exercise)
 
     d = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")
     d.add_argument("--docs", default="docs")

@@ -18,7 +18,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import catalogue, network
+from sim import catalogue, checks, network
 from sim.config import Scenario, scenario_from_dict
 from sim.declarations import SharedState
 from sim.domain import SECTOR_PRICE_IDR, SECTORS
@@ -38,7 +38,15 @@ def phase_stream(seed: int, phase: str) -> np.random.Generator:
 class MSMEModel(mesa.Model):
     """An MSME ecosystem. ``MSMEModel()`` builds the default scenario."""
 
-    def __init__(self, scenario: Scenario | None = None, *, seed: int | None = None):
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        seed: int | None = None,
+        check: bool | None = None,
+    ):
+        """``check``: verify ranges and accounts after every phase (``sim.checks``; default:
+        the ``MSME_SIM_CHECK`` environment variable)."""
         scenario = scenario if scenario is not None else scenario_from_dict({"name": "default"})
         seed = scenario.seed if seed is None else int(seed)
         super().__init__(seed=seed)
@@ -75,6 +83,11 @@ class MSMEModel(mesa.Model):
         self.views: list[Firm | None] = [Firm(self, row) for row in range(n)]
         self.outcomes = catalogue.outcomes(scenario)
         self.history = {name: np.full(scenario.months, np.nan) for name in self.outcomes}
+        self.checker = (
+            checks.Checker(self) if (checks.default() if check is None else check) else None
+        )
+        if self.checker is not None:
+            self.checker.columns()
 
     def set_up_mechanisms(self) -> None:
         """Call the declared setup of every enabled mechanism, each with its own stream."""
@@ -87,11 +100,20 @@ class MSMEModel(mesa.Model):
     def step(self) -> None:
         """One month: the phases in the order the mechanisms declare (docs/ODD.md)."""
         self.start_month()
+        checker = self.checker
+        if checker is not None:
+            checker.start_month()
         for phase in self.schedule:
+            if checker is not None:
+                checker.phase = phase
             if phase == START:
                 self.apply_interventions()
             else:
                 self.apply_rule(phase)
+            if checker is not None:
+                checker.after(phase)
+        if checker is not None:
+            checker.end_month()
         self.record_month()
 
     def start_month(self) -> None:

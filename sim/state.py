@@ -127,6 +127,9 @@ def _column_property(name: str, doc: str) -> property:
         return value.item() if value.ndim == 0 else value
 
     def put(self, value):
+        checker = getattr(self.model, "checker", None)
+        if checker is not None:
+            checker.value(name, value, self.row)
         self.model.state._cols[name][self.row] = value
 
     return property(get, put, doc=doc)

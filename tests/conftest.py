@@ -25,6 +25,15 @@ def small(n: int = 200, months: int = 12, **sections) -> object:
     return scenario_from_dict(data)
 
 
+@pytest.fixture(autouse=True)
+def checks_on(request, monkeypatch):
+    """Models built by tests verify ranges and accounts after every phase (``sim.checks``),
+    batch workers too (the environment is inherited); tests marked slow run unchecked, for
+    the suite's time."""
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setenv("MSME_SIM_CHECK", "1")
+
+
 @pytest.fixture
 def cli(capsys):
     """Run ``msme-sim ARGS`` in-process; return (exit code, stdout, stderr)."""

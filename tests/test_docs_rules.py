@@ -77,3 +77,21 @@ def test_worked_example_adds_a_mechanism(tmp_path, cli):
     model.apply_rule("arisan")  # money only moves between members
     assert abs(model.state.cash.sum() - before.sum()) < 1e-6 * abs(before).sum()
     assert not np.array_equal(model.state.cash, before)
+
+
+def test_switching_back_to_the_builtin_variant_on_the_command_line(tmp_path, cli):
+    """The documented ``--set rules.digital_adoption.use=bass_gated`` drops the student
+    variant's settings of the file and runs the built-in rule."""
+    blocks = named_blocks()
+    shutil.copy(SCENARIOS / "baseline.yaml", tmp_path / "baseline.yaml")
+    for name in ("my_rules.py", "my_scenario.yaml"):
+        (tmp_path / name).write_text(blocks[name])
+    assert "--set rules.digital_adoption.use=bass_gated" in DOC
+    out = tmp_path / "out"
+    code, _, stderr = cli(
+        "run", tmp_path / "my_scenario.yaml", "--check", "--out", out,
+        "--set", "rules.digital_adoption.use=bass_gated", "--set", "months=3",
+    )  # fmt: skip
+    assert code == 0, stderr
+    config = (out / "config.yaml").read_text()
+    assert "use: bass_gated" in config and "chance:" not in config

@@ -64,7 +64,8 @@ def test_the_table_is_the_source_of_the_validation_page():
     """Every validated finding is a row of docs/validation.md, in table order, ids unique."""
     assert len(BY_ID) == len(FINDINGS)
     text = (SCENARIOS.parent / "docs" / "validation.md").read_text(encoding="utf-8")
-    rows = [line.split(" | ")[0].removeprefix("| ") for line in text.splitlines()]
+    emergent = text.split("## What each finding rests on")[0]  # the findings' own table
+    rows = [line.split(" | ")[0].removeprefix("| ") for line in emergent.splitlines()]
     validated = [f.title for f in FINDINGS if f.validated]
     assert [r for r in rows if r in validated] == validated
 

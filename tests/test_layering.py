@@ -102,14 +102,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.population", "sim.rules.common"),
     ("sim.policies.base",),
     ("sim.policies", "sim.rules.*", "sim.policies.*", "sim.shocks", "sim.metrics"),
-    ("sim.catalogue",),  # imports the built-ins
+    ("sim.catalogue", "sim.checks"),  # imports the built-ins; check mode (ranges, accounts)
     ("sim.config",),  # scenario resolution
     ("sim.model",),
     ("sim.runner.outdir",),  # folders msme-sim created (marker, lock, safe swap)
     ("sim.store",),  # the results layout
     ("sim.runner", "sim.runner.*", "sim.viz", "sim.viz.*"),
     ("sim.calibration", "sim.calibration.*"),  # fitting parameters on the runner's executors
-    ("sim.validation", "sim.validation.*", "sim.docs"),
+    ("sim.validation", "sim.validation.*", "sim.docs", "sim.scaffold", "sim.exercises"),
     ("sim.cli", "sim"),
 )
 #: The result readers sit apart: they import only these leaves and one another.

@@ -37,7 +37,7 @@ M = mechanism(
     after="digital_adoption",
     columns=(
         Column("partner", "int32", -1, "row", "row of the current partner, -1 for none", -1),
-        Column("partner_fit", "float64", 0.0, "-1..1", "match quality of the partnership", -1, 1),
+        Column("partner_fit", "float64", 0.0, "-4..4", "match quality of the partnership", -4, 4),
         Column("partner_gain", "float64", 0.0, "Rp/month", "profit effect of the partnership"),
         Column("partner_gain_total", "float64", 0.0, "Rp", "profit effect since it began"),
         Column("partner_months", "int16", 0, "months", "age of the current partnership", 0),
@@ -103,7 +103,7 @@ P = rule_table(
 
 
 def fit(p: np.ndarray, m: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Capability fit of pairs (i, j): 4 (p_i − p_j)(m_j − m_i), in [−1, 1]."""
+    """Capability fit of pairs (i, j): 4 (p_i − p_j)(m_j − m_i), in [−4, 4] (skills in [0, 1])."""
     return 4 * (p[i] - p[j]) * (m[j] - m[i])
 
 

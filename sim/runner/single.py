@@ -29,13 +29,17 @@ class RunOutput:
 
 
 def simulate(
-    scenario: Scenario, seed: int | None = None, progress: bool = False, firm_table: bool = False
+    scenario: Scenario,
+    seed: int | None = None,
+    progress: bool = False,
+    firm_table: bool = False,
+    check: bool | None = None,
 ) -> RunOutput:
     """Build the model, run the scenario's months and collect its outcomes (and, if asked,
-    the end-of-run firm table)."""
+    the end-of-run firm table); ``check`` verifies ranges and accounts every phase."""
     from sim.model import MSMEModel
 
-    model = MSMEModel(scenario, seed=seed)
+    model = MSMEModel(scenario, seed=seed, check=check)
     model.run(progress=progress)
     summary = {"seed": model.run_seed, "months": model.month, **model.summary()}
     firms = model.firm_table() if firm_table else None

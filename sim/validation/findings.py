@@ -189,7 +189,8 @@ FINDINGS = (
     Finding(
         "5a-pooling", "5. Tumang: facilitation raises pooling participation",
         "tumang_metal_cluster.yaml", FACILITATION, ("policies=[]",), TUMANG,
-        "pooling_participation", 1, min_better=18, mean_rule=True,
+        "pooling_participation", 1, min_better=17, mean_rule=True, status="weaker",
+        note="better in 17 of 20 paired seeds (18 before the accounted economy)",
     ),
     _facilitation("5a-cost", "lowers input cost", "mean_input_cost_ratio", -1),
     Finding(
