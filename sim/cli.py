@@ -154,7 +154,7 @@ def cmd_batch(args) -> int:
 def cmd_report(args) -> int:
     from sim.report import report_command
 
-    return report_command(args.dir)
+    return report_command(args.dir, args.lang)
 
 
 def cmd_docs(args) -> int:
@@ -259,6 +259,9 @@ def parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="write DIR/report.html and DIR/effects.csv for a batch")
     rp.add_argument("dir", help="a batch results directory, e.g. results/demo")
+    rp.add_argument(
+        "--lang", choices=["en", "id"], default="en", help="report language (id: Bahasa Indonesia)"
+    )
     rp.set_defaults(func=cmd_report)
 
     d = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")

@@ -35,16 +35,16 @@ EN = {
     "d_value": "Value",
     "d_effect": "Effect vs {reference}",
     "d_ci": "95% CI (paired)",
-    "d_holm": "Holm",
+    "d_holm": "Significant (Holm)",
     "d_standing": "Standing",
     "d_spend": "Policy spend",
     "d_cost": "Extra cost per unit",
     "best": "best",
-    "tied": "tied with best",
+    "tied": "tied",
     "below": "#{rank}",
     "no_direction": "no better direction",
-    "holm_yes": "significant",
-    "holm_no": "not significant",
+    "holm_yes": "yes",
+    "holm_no": "no",
     "per_pp": "per pp",
     "per_k": "per Rp 1,000",
     "per_unit": "per {unit}",
@@ -58,6 +58,7 @@ EN = {
         "Policy spend is the mean over replications; the extra cost per unit divides the extra "
         "spend over {reference} by the mean gain."
     ),
+    "asked": "Outcomes asked about: {outcomes}.",
     "main_outcome": "main outcome",
     # arms table
     "a_arm": "Arm",
@@ -162,6 +163,14 @@ EN = {
     "f_sens_alt": "{method} sensitivity indices",
     "f_sens_caption": "{method} sensitivity of {noun} to the varied parameters (reference arm).",
     "f_sens_title": "Sensitivity of the outcome to the varied parameters",
+    "f_mu_star": "mu* (overall influence)",
+    "f_sigma": "sigma (interactions)",
+    "f_morris_x": "elementary effect on {label}",
+    "f_morris_title": "Morris screening",
+    "f_s1": "S1 (first order)",
+    "f_st": "ST (total)",
+    "f_sobol_x": "share of the variance of {label}",
+    "f_sobol_title": "Sobol indices (95% CI)",
     "f_month": "month",
     "f_difference": "difference",
     "f_difference_unit": "difference, {unit}",
@@ -180,7 +189,7 @@ EN = {
         "95% confidence intervals are Student-t intervals of the mean paired difference over "
         "the replications. The unpaired (Welch) interval treats the arms as independent "
         "samples; it is wider whenever replications share noise, which is what pairing buys. "
-        "\"Better in\" is the share of replications in which the arm beat the reference (lower "
+        '"Better in" is the share of replications in which the arm beat the reference (lower '
         "is better for inequality and costs)."
     ),
     "m_holm_h": "Multiple comparisons.",
@@ -202,7 +211,7 @@ EN = {
     ),
     "m_rerun_h": "Rerun one run.",
     "m_rerun": (
-        "{command} reruns replication {replication} of the base scenario; add the arm's "
+        "reruns replication {replication} of the base scenario; add the arm's "
         "settings with --set path=value and its policies as listed in experiment.yaml. The "
         "same seed and settings give bit-identical results."
     ),

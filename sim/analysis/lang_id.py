@@ -35,16 +35,16 @@ ID = {
     "d_value": "Nilai",
     "d_effect": "Dampak dibanding {reference}",
     "d_ci": "SK 95% (berpasangan)",
-    "d_holm": "Holm",
+    "d_holm": "Signifikan (Holm)",
     "d_standing": "Posisi",
     "d_spend": "Belanja kebijakan",
     "d_cost": "Biaya tambahan per satuan",
     "best": "terbaik",
-    "tied": "setara dengan terbaik",
+    "tied": "setara",
     "below": "ke-{rank}",
     "no_direction": "tanpa arah lebih baik",
-    "holm_yes": "signifikan",
-    "holm_no": "tidak signifikan",
+    "holm_yes": "ya",
+    "holm_no": "tidak",
     "per_pp": "per poin",
     "per_k": "per Rp 1.000",
     "per_unit": "per {unit}",
@@ -59,6 +59,7 @@ ID = {
         "rata-rata antarreplikasi; biaya tambahan per satuan membagi belanja tambahan "
         "dibanding {reference} dengan rata-rata kenaikan."
     ),
+    "asked": "Hasil yang ditanyakan: {outcomes}.",
     "main_outcome": "hasil utama",
     # tabel opsi
     "a_arm": "Opsi",
@@ -147,8 +148,7 @@ ID = {
     "f_ce_alt": "Batang efektivitas biaya",
     "f_ce_title": "Efektivitas biaya (berpasangan antarreplikasi, SK 95%)",
     "f_ce_caption": (
-        "Kenaikan hasil per Rp 1 M belanja kebijakan tambahan dibanding pembanding, dengan "
-        "SK 95%."
+        "Kenaikan hasil per Rp 1 M belanja kebijakan tambahan dibanding pembanding, dengan SK 95%."
     ),
     "f_ce_xlabel": "{unit} per Rp 1 M belanja tambahan",
     "f_no_extra": "tanpa belanja tambahan",
@@ -169,10 +169,17 @@ ID = {
     "f_sweep_title": "{label} menurut {param}",
     "f_sens_alt": "Indeks sensitivitas {method}",
     "f_sens_caption": (
-        "Sensitivitas {method} dari {noun} terhadap parameter yang divariasikan (opsi "
-        "pembanding)."
+        "Sensitivitas {method} dari {noun} terhadap parameter yang divariasikan (opsi pembanding)."
     ),
     "f_sens_title": "Sensitivitas hasil terhadap parameter yang divariasikan",
+    "f_mu_star": "mu* (pengaruh keseluruhan)",
+    "f_sigma": "sigma (interaksi)",
+    "f_morris_x": "efek elementer pada {label}",
+    "f_morris_title": "Penyaringan Morris",
+    "f_s1": "S1 (orde pertama)",
+    "f_st": "ST (total)",
+    "f_sobol_x": "pangsa ragam {label}",
+    "f_sobol_title": "Indeks Sobol (SK 95%)",
     "f_month": "bulan",
     "f_difference": "selisih",
     "f_difference_unit": "selisih, {unit}",
@@ -192,7 +199,7 @@ ID = {
         "Selang kepercayaan (SK) 95% adalah selang Student-t dari rata-rata selisih berpasangan "
         "antarreplikasi. Selang tidak berpasangan (Welch) memperlakukan opsi sebagai sampel "
         "bebas; selang itu lebih lebar bila replikasi berbagi derau, dan itulah manfaat "
-        "pemasangan. \"Lebih baik di\" adalah pangsa replikasi tempat opsi mengungguli "
+        'pemasangan. "Lebih baik di" adalah pangsa replikasi tempat opsi mengungguli '
         "pembanding (untuk ketimpangan dan biaya, makin rendah makin baik)."
     ),
     "m_holm_h": "Perbandingan berganda.",
@@ -215,7 +222,7 @@ ID = {
     ),
     "m_rerun_h": "Mengulang satu simulasi.",
     "m_rerun": (
-        "{command} mengulang replikasi {replication} dari skenario dasar; tambahkan pengaturan "
+        "mengulang replikasi {replication} dari skenario dasar; tambahkan pengaturan "
         "opsi dengan --set path=value dan kebijakannya seperti tercantum di experiment.yaml. "
         "Benih dan pengaturan yang sama memberi hasil yang identik sampai ke bit terakhir."
     ),
