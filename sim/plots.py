@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from sim.analysis import LEVELS, Catalogue, decimal, outcome, outcome_label, rupiah_formatter, t
 
@@ -54,9 +54,34 @@ def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
     return buf.getvalue()
 
 
-def _percent_formatter(lang: str, scale: float = 100.0, suffix: str = "%") -> FuncFormatter:
-    """Ticks as ``72%`` / ``72,5%`` with only the decimals the ticks need."""
-    return FuncFormatter(lambda x, _p=None: decimal(scale * x, 1, lang, trim=True) + suffix)
+class _NumberFormatter(Formatter):
+    """Ticks in ``lang``'s number style (``0,25`` in Indonesian) with just the decimals the tick
+    spacing needs: ``scale`` multiplies the value (100 for shares in %), ``suffix`` follows it."""
+
+    def __init__(self, lang: str, scale: float = 1.0, suffix: str = "") -> None:
+        self.lang, self.scale, self.suffix = lang, scale, suffix
+        self._ticks: list[float] = []
+
+    def set_locs(self, locs) -> None:
+        self._ticks = [float(x) for x in locs]
+
+    def _decimals(self) -> int:
+        locs = sorted(self.scale * x for x in self._ticks)
+        steps = [b - a for a, b in zip(locs, locs[1:]) if b > a]
+        if not steps:
+            return 0
+        step = min(steps)
+        for d in range(7):
+            if abs(round(step * 10**d) - step * 10**d) < 1e-6 * max(1.0, step * 10**d):
+                return d
+        return 6
+
+    def __call__(self, x, pos=None) -> str:
+        return decimal(self.scale * x, self._decimals(), self.lang) + self.suffix
+
+
+def _percent_formatter(lang: str, scale: float = 100.0, suffix: str = "%") -> Formatter:
+    return _NumberFormatter(lang, scale, suffix)
 
 
 def _label(labels, arm: str) -> str:
@@ -84,7 +109,7 @@ def format_axis(
         axis.set_major_locator(MaxNLocator(nbins=5))
         return info.unit
     if info.kind == "count":
-        axis.set_major_formatter(FuncFormatter(lambda x, _p=None: decimal(x, 0, lang)))
+        axis.set_major_formatter(_NumberFormatter(lang))
     elif info.kind != "ratio":
         axis.set_major_formatter(_percent_formatter(lang, scale=1.0, suffix=""))
     return t("years_unit", lang) if info.kind == "years" else info.unit
@@ -176,7 +201,7 @@ def forest(
         better = {1: "f_higher_better", -1: "f_lower_better"}.get(info.direction)
         title = outcome_label(info, lang) + (f"\n{t(better, lang)}" if better else "")
         ax.set_title(title, fontsize=9)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3 if info.kind == "idr" else 4))
         ax.set_xlabel(t("f_difference_unit", lang, unit=unit) if unit else t("f_difference", lang))
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(t("f_forest_title", lang))
@@ -206,8 +231,9 @@ def cost_effectiveness(ce: pd.DataFrame, colors, *, lang="en", labels=None) -> F
         ax.set_title(measure, fontsize=10)
         unit = sub["unit"].dropna().iloc[0] if sub["unit"].notna().any() else ""
         ax.set_xlabel(t("f_ce_xlabel", lang, unit=unit), wrap=True)
-        ax.xaxis.set_major_formatter(_percent_formatter(lang, scale=1.0, suffix=""))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        rupiah = str(unit).startswith("Rp")
+        ax.xaxis.set_major_formatter(rupiah_formatter(lang) if rupiah else _NumberFormatter(lang))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if rupiah else 5))
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(t("f_ce_title", lang))
     return fig
@@ -231,14 +257,14 @@ def distributions(firms: pd.DataFrame, colors, *, lang="en", labels=None) -> Fig
     ax.grid(alpha=0.3)
     ax = fig.add_subplot(1, 2, 2)
     size_bins = [0, 1, 4, 19, 99, np.inf]
-    labels = ["1", "2-4", "5-19", "20-99", "100+"]
+    sizes = ["1", "2-4", "5-19", "20-99", "100+"]
     width = 0.8 / max(len(arms), 1)
     for i, arm in enumerate(arms):
         workers = alive.loc[alive["arm"] == arm, "workers"]
-        share = pd.cut(workers, size_bins, labels=labels).value_counts(normalize=True)
-        x = np.arange(len(labels)) + (i - (len(arms) - 1) / 2) * width
-        ax.bar(x, share.reindex(labels).fillna(0), width, color=colors[arm])
-    ax.set_xticks(np.arange(len(labels)), labels)
+        share = pd.cut(workers, size_bins, labels=sizes).value_counts(normalize=True)
+        x = np.arange(len(sizes)) + (i - (len(arms) - 1) / 2) * width
+        ax.bar(x, share.reindex(sizes).fillna(0), width, color=colors[arm])
+    ax.set_xticks(np.arange(len(sizes)), sizes)
     ax.yaxis.set_major_formatter(_percent_formatter(lang))
     ax.set_title(t("f_size_title", lang), fontsize=10)
     ax.set_xlabel(t("f_workers", lang))
