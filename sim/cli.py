@@ -157,6 +157,12 @@ def cmd_report(args) -> int:
     return report_command(args.dir, args.lang)
 
 
+def cmd_export(args) -> int:
+    from sim.analysis.export_tables import export_command
+
+    return export_command(args.dir, args.format, args.out)
+
+
 def cmd_docs(args) -> int:
     from sim.docs import write_docs
 
@@ -263,6 +269,14 @@ def parser() -> argparse.ArgumentParser:
         "--lang", choices=["en", "id"], default="en", help="report language (id: Bahasa Indonesia)"
     )
     rp.set_defaults(func=cmd_report)
+
+    ex = sub.add_parser("export", help="write a batch's runs, monthly outcomes and effects tables")
+    ex.add_argument("dir", help="a batch results directory, e.g. results/demo")
+    ex.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="default csv")
+    ex.add_argument(
+        "--out", help="xlsx: the workbook (default DIR/export.xlsx); csv: a folder (DIR/export-csv)"
+    )
+    ex.set_defaults(func=cmd_export)
 
     d = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")
     d.add_argument("--docs", default="docs")

@@ -55,23 +55,6 @@ class Inputs:
         return t(key, self.lang, **values)
 
 
-def asked_outcomes(experiment: dict) -> list[str]:
-    """The outcomes the experiment asks about, main one first (``outcomes:`` or ``outcome:``)."""
-    listed = experiment.get("outcomes")
-    if isinstance(listed, list) and listed:
-        return [str(o) for o in listed]
-    return [str(experiment.get("outcome") or "survival_rate")]
-
-
-def arm_labels(experiment: dict, lang: str) -> dict[str, str]:
-    """Arm name -> its ``label:`` in ``lang`` (arms without a label keep their name)."""
-    labels = {}
-    for spec in experiment.get("arms") or []:
-        if isinstance(spec, dict) and spec.get("name"):
-            labels[str(spec["name"])] = an.pick(spec.get("label"), lang) or str(spec["name"])
-    return labels
-
-
 def load_inputs(directory, lang: str = "en") -> Inputs:
     """Read ``directory``; any unusable input is an :class:`sim.analysis.ResultsError`, or a
     :class:`ReportInputError` when the files are readable but cannot be reported on."""
@@ -90,7 +73,7 @@ def load_inputs(directory, lang: str = "en") -> Inputs:
     if an.finished(runs).empty:
         raise ReportInputError(f"{directory / 'runs.parquet'}: no finished runs to report on")
     arms = [a for a in an.arm_order(experiment, runs) if a in set(an.finished(runs)["arm"])]
-    outcomes = [o for o in asked_outcomes(experiment) if o in runs]
+    outcomes = [o for o in an.asked_outcomes(experiment) if o in runs]
     if not outcomes:
         present = [o.name for o in an.main_outcomes(catalogue, runs.columns)]
         present = present or an.outcome_columns(runs)
@@ -98,7 +81,7 @@ def load_inputs(directory, lang: str = "en") -> Inputs:
             raise ReportInputError(f"{directory / 'runs.parquet'}: no outcome columns")
         outcomes = present[:1]
     colors = plots.arm_colors(arms)
-    labels = arm_labels(experiment, lang)
+    labels = an.arm_labels(experiment, lang)
     inp = Inputs(directory, experiment, runs, catalogue, arms, outcomes[0], colors, lang)
     inp.outcomes, inp.labels = outcomes, {a: labels.get(a, a) for a in arms}
     return inp
