@@ -147,7 +147,7 @@ def arms_table(inp: Inputs) -> dict:
         spec = specs.get(arm, {})
         changes = [("code", f"{k} = {v}") for k, v in (spec.get("set") or {}).items()]
         changes += [
-            ("text", policy_text(p, inp.lang))
+            ("code", policy_text(p, inp.lang))
             for p in spec.get("policies") or []
             if isinstance(p, dict)
         ]
