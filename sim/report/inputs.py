@@ -32,7 +32,6 @@ class Inputs:
     labels: dict[str, str] = field(default_factory=dict)
     effects: pd.DataFrame = field(default_factory=pd.DataFrame)
     decision: pd.DataFrame = field(default_factory=pd.DataFrame)
-    ranking: pd.DataFrame = field(default_factory=pd.DataFrame)
     ce: pd.DataFrame = field(default_factory=pd.DataFrame)
     figures: list[tuple[str, str, bytes]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -92,7 +91,6 @@ def analyse(inp: Inputs) -> Inputs:
     runs, arms, catalogue = inp.runs, inp.arms, inp.catalogue
     inp.effects = an.paired_effects(runs, catalogue=catalogue, arms=arms)
     inp.decision = an.decision_table(runs, inp.outcomes, catalogue=catalogue, arms=arms)
-    inp.ranking = an.rank_arms(runs, inp.main, catalogue=catalogue, arms=arms)
     inp.ce = an.cost_effectiveness(runs, arms=arms)
     failed = int((runs.get("status", pd.Series(dtype=str)) != "done").sum())
     if failed:
