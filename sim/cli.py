@@ -242,15 +242,15 @@ def cmd_calibrate(args) -> int:
 def cmd_report(args) -> int:
     from sim.report import report_command
 
-    return report_command(args.dir)
+    return report_command(args.dir, args.lang)
 
 
 def cmd_export(args) -> int:
     from sim.analysis import ResultsError, export_ema
+    from sim.analysis.export_tables import export_command
 
     if not args.ema:
-        print("error: export: say what to write (--ema)", file=sys.stderr)
-        return 2
+        return export_command(args.dir, args.format, args.out)
     try:
         print(export_ema(args.dir, args.out))
     except ResultsError as exc:
@@ -413,16 +413,24 @@ def parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="write DIR/report.html and DIR/effects.csv for a batch")
     rp.add_argument("dir", help="a batch results directory, e.g. results/demo")
+    rp.add_argument(
+        "--lang", choices=["en", "id"], default="en", help="report language (id: Bahasa Indonesia)"
+    )
     rp.set_defaults(func=cmd_report)
 
-    ex = sub.add_parser("export", help="write a batch's results for other tools")
+    ex = sub.add_parser("export", help="write a batch's results as tables or for other tools")
     ex.add_argument("dir", help="a batch results directory, e.g. results/demo")
+    ex.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="default csv")
     ex.add_argument(
         "--ema",
         action="store_true",
-        help="EMA Workbench's (experiments, outcomes) pair (load_results reads it)",
+        help="instead: EMA Workbench's (experiments, outcomes) pair (load_results reads it)",
     )
-    ex.add_argument("--out", help="the file to write (default DIR/ema_results.tar.gz)")
+    ex.add_argument(
+        "--out",
+        help="xlsx: the workbook (default DIR/export.xlsx); csv: a folder (DIR/export-csv); "
+        "--ema: the archive (default DIR/ema_results.tar.gz)",
+    )
     ex.set_defaults(func=cmd_export)
 
     nr = sub.add_parser(

@@ -289,8 +289,8 @@ def test_formatting_of_values_and_differences():
     assert an.fmt_diff(share, 0.021) == "2.1 percentage points"
     assert an.fmt_diff(share, -0.0004, short=True) == "0.0 pp"
     assert an.fmt_number(share, -0.012) == "-1.2"
-    assert an.rupiah(6_300_000) == "Rp 6.30 M"
-    assert an.rupiah(2e9) == "Rp 2.00 bn"
+    assert an.rupiah(6_300_000) == "Rp 6.3M"
+    assert an.rupiah(2e9) == "Rp 2bn"
     assert an.rupiah(-12_345) == "-Rp 12,345"
     assert an.fmt_value(idr, float("nan")) == "n/a"
 

@@ -45,7 +45,7 @@ def test_trajectories_use_the_arm_colours_and_units(results):
     assert survival.get_xlabel() == "month" and survival.get_ylabel() == "%"
     assert revenue.get_ylabel() == "Rp/month"
     tick = revenue.yaxis.get_major_formatter()(6_300_000, 0)
-    assert tick == "6.3 M"
+    assert tick == "Rp 6.3M"
     assert "%" in survival.yaxis.get_major_formatter()(0.7, 0)
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ARMS
     png = plots.png_bytes(fig)

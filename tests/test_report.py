@@ -1,4 +1,4 @@
-"""The HTML report: written atomically, self-contained, one ranking row per arm, clear errors."""
+"""The HTML report: written atomically, self-contained, the decision table first, clear errors."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class Tables(HTMLParser):
         super().__init__()
         self.table = None
         self.rows: dict[str, list[str]] = {}
+        self.kinds: dict[str, list[tuple[str, str, str]]] = {}  # (outcome, arm, class) per table
         self.images: list[str] = []
         self.links: list[str] = []
         self.scripts = 0
@@ -29,6 +30,8 @@ class Tables(HTMLParser):
             self.table = attrs.get("id")
         elif tag == "tr" and "data-arm" in attrs:
             self.rows.setdefault(self.table, []).append(attrs["data-arm"])
+            row = (attrs.get("data-outcome", ""), attrs["data-arm"], attrs.get("class", ""))
+            self.kinds.setdefault(self.table, []).append(row)
         elif tag == "img":
             self.images.append(attrs.get("src", ""))
         elif tag == "script":
@@ -61,15 +64,20 @@ def test_report_is_written_with_effects_csv_and_no_temp_files(report):
 def test_report_is_self_contained(report):
     _, _, text, page = report
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text)
-    assert page.scripts == 0 and page.links == []
+    assert page.scripts == 1 and page.links == []  # the inline table script, nothing fetched
     assert len(page.images) >= 5
     assert all(src.startswith("data:image/png;base64,") for src in page.images)
 
 
-def test_ranking_has_one_row_per_arm_including_the_reference(report):
-    _, _, _, page = report
-    assert sorted(page.rows["ranking"]) == sorted(DEFAULT_ARMS)
-    assert page.rows["ranking"][0] == "training"  # the synthetic +2.1 pp survival arm
+def best(page, outcome):
+    return [arm for o, arm, kind in page.kinds["decision"] if o == outcome and "best" in kind]
+
+
+def test_decision_table_has_one_row_per_arm_including_the_reference(report):
+    _, _, text, page = report
+    assert sorted(page.rows["decision"]) == sorted(DEFAULT_ARMS)  # one outcome asked about
+    assert best(page, "survival_rate") == ["training"]  # the synthetic +2.1 pp survival arm
+    assert text.index('id="decision"') < text.index("What the results say")
 
 
 def test_report_says_what_it_found_in_plain_language(report):
@@ -174,7 +182,7 @@ def test_lower_is_better_main_outcome_and_no_spend_column(tmp_path):
     text = write_report(tmp_path).read_text(encoding="utf-8")
     page = Tables()
     page.feed(text)
-    assert page.rows["ranking"][0] == "data_subsidy"  # the synthetic -0.01 Gini arm
+    assert best(page, "gini_income") == ["data_subsidy"]  # the synthetic -0.01 Gini arm
     assert "data_subsidy lowered income inequality (Gini) by 0.0" in text
     assert "No policy spending was recorded" in text
 
@@ -221,7 +229,10 @@ def test_truncated_or_corrupt_results_files_give_one_line_naming_the_file(
 def test_older_results_without_a_catalogue_still_report_under_column_names(tmp_path):
     write_results(tmp_path, replications=3, months=4, firms=False, catalogue=False)
     text = write_report(tmp_path).read_text(encoding="utf-8")
-    assert "<h2>Ranking on survival_rate</h2>" in text
+    page = Tables()
+    page.feed(text)
+    assert best(page, "survival_rate") == []  # no declared direction: nothing is "best"
+    assert "no better direction" in text
     assert "better in" not in text  # no declared direction, so no "better in x%" claim
 
 
@@ -232,6 +243,6 @@ def test_a_declared_years_outcome_is_shown_in_years(tmp_path):
         exp.replace("outcome: survival_rate", "outcome: mean_skilled_age")
     )
     text = write_report(tmp_path).read_text(encoding="utf-8")
-    assert "<h2>Ranking on mean age of skilled workers</h2>" in text
+    assert "Outcomes asked about: Mean age of skilled workers." in text
     assert re.search(r"changed mean age of skilled workers by -?\d+\.\d years", text)
-    assert re.search(r'<td class="num">4\d\.\d years</td>', text)
+    assert re.search(r'<td class="num" data-sort="[\d.]+">4\d\.\d years</td>', text)

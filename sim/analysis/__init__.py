@@ -8,23 +8,40 @@ Every outcome's label, unit, kind and direction comes from the results' ``outcom
 
 Modules: :mod:`.reading` (files), :mod:`.catalogue` (outcome descriptions), :mod:`.formatting`
 (numbers for readers), :mod:`.stats` (intervals), :mod:`.effects` (paired effects),
-:mod:`.costs` (cost-effectiveness, ranking), :mod:`.series` (monthly bands),
-:mod:`.sensitivity` (sweeps, SALib), :mod:`.robustness` (effects across parameter sets, regret,
-PRIM scenario discovery), :mod:`.export_ema` (EMA Workbench's results format).
+:mod:`.costs` (cost-effectiveness, ranking), :mod:`.decision` (the decision table: effects,
+Holm flags, ties with the best arm), :mod:`.series` (monthly bands), :mod:`.sensitivity`
+(sweeps, SALib), :mod:`.robustness` (effects across parameter sets, regret, PRIM scenario
+discovery), :mod:`.lang` (the report's words in English and Indonesian),
+:mod:`.export_tables` (CSV and Excel tables), :mod:`.export_ema` (EMA Workbench's results
+format).
 """
 
 from sim.outcomes import Outcome
 
 from .catalogue import LEVELS, MAIN_OUTCOMES, Catalogue, main_outcomes, outcome, read_outcomes
 from .costs import COST_MEASURES, CostMeasure, cost_effectiveness, rank_arms
+from .decision import ALPHA, decision_table, holm, paired_p_value
 from .effects import paired_effects, paired_values
 from .export_ema import ema_results, export_ema
-from .formatting import BILLION, fmt_diff, fmt_number, fmt_value, rupiah, significant
+from .formatting import (
+    BILLION,
+    decimal,
+    fmt_diff,
+    fmt_number,
+    fmt_value,
+    percent,
+    rupiah,
+    rupiah_formatter,
+    significant,
+)
+from .lang import LANGS, check_lang, lower_first, outcome_label, pick, t
 from .reading import (
     META_COLUMNS,
     SPEND,
     ResultsError,
+    arm_labels,
     arm_order,
+    asked_outcomes,
     check_records,
     finished,
     outcome_columns,
@@ -44,6 +61,19 @@ from .series import bands, monthly_bands
 from .stats import bootstrap_interval, ratio_interval, t_interval, welch_interval
 
 __all__ = [
+    "ALPHA",
+    "LANGS",
+    "check_lang",
+    "decimal",
+    "decision_table",
+    "holm",
+    "lower_first",
+    "outcome_label",
+    "paired_p_value",
+    "percent",
+    "pick",
+    "rupiah_formatter",
+    "t",
     "BILLION",
     "COST_MEASURES",
     "LEVELS",
@@ -54,7 +84,9 @@ __all__ = [
     "CostMeasure",
     "Outcome",
     "ResultsError",
+    "arm_labels",
     "arm_order",
+    "asked_outcomes",
     "bands",
     "bootstrap_interval",
     "check_records",

@@ -15,6 +15,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import yaml
 
+from .lang import pick
+
 #: Columns of ``runs.parquet`` that describe a run rather than measure an outcome.
 META_COLUMNS = frozenset(
     {"run_id", "arm", "replication", "seed", "status", "error", "duration_s", "version"}
@@ -80,6 +82,23 @@ def arm_order(experiment: dict, runs: pd.DataFrame) -> list[str]:
     listed = [str(a["name"]) for a in arms if isinstance(a, dict) and "name" in a]
     seen = list(dict.fromkeys(runs["arm"].astype(str))) if "arm" in runs else []
     return list(dict.fromkeys(listed + seen))
+
+
+def asked_outcomes(experiment: dict) -> list[str]:
+    """The outcomes the experiment asks about, main one first (``outcomes:`` or ``outcome:``)."""
+    listed = experiment.get("outcomes")
+    if isinstance(listed, list) and listed:
+        return [str(o) for o in listed]
+    return [str(experiment.get("outcome") or "survival_rate")]
+
+
+def arm_labels(experiment: dict, lang: str = "en") -> dict[str, str]:
+    """Arm name -> its ``label:`` in ``lang`` (arms without a label keep their name)."""
+    labels = {}
+    for spec in experiment.get("arms") or []:
+        if isinstance(spec, dict) and spec.get("name"):
+            labels[str(spec["name"])] = pick(spec.get("label"), lang) or str(spec["name"])
+    return labels
 
 
 def finished(runs: pd.DataFrame) -> pd.DataFrame:

@@ -1,9 +1,11 @@
 """``msme-sim report DIR``: one self-contained HTML report of a batch experiment.
 
 Reads the results directory only (see :mod:`sim.analysis`), writes ``DIR/report.html``
-(inline CSS, figures embedded as base64 PNG, no scripts, no network) and ``DIR/effects.csv``,
-both atomically. :mod:`.inputs` computes what is shown, :mod:`.text` words it and :mod:`.build`
-renders the Jinja2 template ``templates/report.html.j2``.
+(inline CSS and a small inline script that sorts and filters the tables, figures embedded as
+base64 PNG, no network) and ``DIR/effects.csv``, both atomically. ``lang`` is ``en`` (default)
+or ``id`` (Bahasa Indonesia; words from :mod:`sim.analysis.lang`, numbers by Babel).
+:mod:`.inputs` computes what is shown, :mod:`.text` words it and :mod:`.build` renders the Jinja2
+template ``templates/report.html.j2`` and its section partials.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.analysis import ResultsError
+from sim.analysis import ResultsError, check_lang
 from sim.fileio import write_atomic
 
 from .build import render
@@ -32,14 +34,16 @@ __all__ = [
 ]
 
 
-def write_report(directory) -> Path:
-    """Analyse the batch in ``directory`` and write ``report.html`` and ``effects.csv`` there.
+def write_report(directory, lang: str = "en") -> Path:
+    """Analyse the batch in ``directory`` and write ``report.html`` and ``effects.csv`` there,
+    the report in ``lang``.
 
     An unusable results directory (missing, truncated or corrupt files) is a
     :class:`ReportInputError` naming the file; nothing is written then.
     """
+    check_lang(lang)
     try:
-        inp = analyse(load_inputs(directory))
+        inp = analyse(load_inputs(directory, lang))
     except ResultsError as exc:
         raise ReportInputError(str(exc)) from None
     page = render(inp)
@@ -52,10 +56,10 @@ def write_report(directory) -> Path:
     return path
 
 
-def report_command(directory) -> int:
+def report_command(directory, lang: str = "en") -> int:
     """CLI entry point: write the report, print its path; one-line error and 2 on bad input."""
     try:
-        path = write_report(directory)
+        path = write_report(directory, lang)
     except ReportInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

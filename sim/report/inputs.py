@@ -9,6 +9,7 @@ import pandas as pd
 
 from sim import analysis as an
 from sim import plots
+from sim.analysis import t
 
 
 class ReportInputError(Exception):
@@ -26,8 +27,11 @@ class Inputs:
     arms: list[str]
     main: str
     colors: dict[str, str]
+    lang: str = "en"
+    outcomes: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
     effects: pd.DataFrame = field(default_factory=pd.DataFrame)
-    ranking: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decision: pd.DataFrame = field(default_factory=pd.DataFrame)
     ce: pd.DataFrame = field(default_factory=pd.DataFrame)
     figures: list[tuple[str, str, bytes]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -37,8 +41,20 @@ class Inputs:
         """The declaration of outcome ``name`` in this batch's catalogue."""
         return an.outcome(name, self.catalogue)
 
+    def label(self, name: str) -> str:
+        """Outcome ``name``'s label in the report's language."""
+        return an.outcome_label(self.outcome(name), self.lang)
 
-def load_inputs(directory) -> Inputs:
+    def arm(self, name: str) -> str:
+        """Arm ``name`` as the report shows it (its ``label:``, else its name)."""
+        return self.labels.get(name, name)
+
+    def t(self, key: str, **values) -> str:
+        """The report's text ``key`` in its language."""
+        return t(key, self.lang, **values)
+
+
+def load_inputs(directory, lang: str = "en") -> Inputs:
     """Read ``directory``; any unusable input is an :class:`sim.analysis.ResultsError`, or a
     :class:`ReportInputError` when the files are readable but cannot be reported on."""
     directory = Path(directory)
@@ -56,76 +72,67 @@ def load_inputs(directory) -> Inputs:
     if an.finished(runs).empty:
         raise ReportInputError(f"{directory / 'runs.parquet'}: no finished runs to report on")
     arms = [a for a in an.arm_order(experiment, runs) if a in set(an.finished(runs)["arm"])]
-    main = experiment.get("outcome") or "survival_rate"
-    if main not in runs:
+    outcomes = [o for o in an.asked_outcomes(experiment) if o in runs]
+    if not outcomes:
         present = [o.name for o in an.main_outcomes(catalogue, runs.columns)]
         present = present or an.outcome_columns(runs)
         if not present:
             raise ReportInputError(f"{directory / 'runs.parquet'}: no outcome columns")
-        main = present[0]
-    return Inputs(directory, experiment, runs, catalogue, arms, main, plots.arm_colors(arms))
+        outcomes = present[:1]
+    colors = plots.arm_colors(arms)
+    labels = an.arm_labels(experiment, lang)
+    inp = Inputs(directory, experiment, runs, catalogue, arms, outcomes[0], colors, lang)
+    inp.outcomes, inp.labels = outcomes, {a: labels.get(a, a) for a in arms}
+    return inp
 
 
 def analyse(inp: Inputs) -> Inputs:
     """Fill in the tables and figures of the report."""
     runs, arms, catalogue = inp.runs, inp.arms, inp.catalogue
     inp.effects = an.paired_effects(runs, catalogue=catalogue, arms=arms)
-    inp.ranking = an.rank_arms(runs, inp.main, catalogue=catalogue, arms=arms)
+    inp.decision = an.decision_table(runs, inp.outcomes, catalogue=catalogue, arms=arms)
     inp.ce = an.cost_effectiveness(runs, arms=arms)
     failed = int((runs.get("status", pd.Series(dtype=str)) != "done").sum())
     if failed:
-        inp.notes.append(f"{failed} run(s) failed and are left out of every comparison.")
-    dropped = inp.effects.groupby("arm")["n_dropped"].max() if len(inp.effects) else {}
+        inp.notes.append(inp.t("failed_runs", n=failed))
+    asked = inp.effects[inp.effects["outcome"].isin(inp.outcomes)]  # other columns may be NaN
+    dropped = asked.groupby("arm")["n_dropped"].max() if len(asked) else {}
     for arm, n in dict(dropped).items():
         if n:
-            inp.notes.append(
-                f"{arm}: {n} replication(s) had no finished run in this arm or the reference "
-                "and were dropped from its comparisons."
-            )
+            inp.notes.append(inp.t("dropped", arm=inp.arm(arm), n=n))
     _add_figures(inp)
     return inp
 
 
 def _add_figures(inp: Inputs) -> None:
     runs, arms, colors, catalogue = inp.runs, inp.arms, inp.colors, inp.catalogue
+    style = {"lang": inp.lang, "labels": inp.labels}
 
-    def add(fig, alt: str, caption: str) -> None:
+    def add(fig, key: str, **values) -> None:
+        alt, caption = inp.t(f"f_{key}_alt", **values), inp.t(f"f_{key}_caption", **values)
         inp.figures.append((alt, caption, plots.png_bytes(fig)))
 
     main = [o.name for o in an.main_outcomes(catalogue, runs.columns)]
-    series = list(dict.fromkeys([inp.main, *main[:4]]))
+    series = list(dict.fromkeys([*inp.outcomes, *main]))[: max(4, len(inp.outcomes))]
     band = an.monthly_bands(inp.directory, runs, [*series, *an.LEVELS], arms=arms)
     if len(band):
-        add(plots.trajectories(band, series, colors, catalogue), "Outcome trajectories per arm",
-            "Lines are medians over replications; shaded bands hold the middle 90% of "
-            "replications (5th to 95th percentile).")  # fmt: skip
+        add(plots.trajectories(band, series, colors, catalogue, **style), "traj")
     if set(an.LEVELS) & set(band.get("metric", ())):
-        add(plots.adoption_curves(band, colors, catalogue), "Adoption by digital level per arm",
-            "Share of living firms offline (level 0), on messaging apps such as WhatsApp "
-            "(level 1) and on social media or marketplaces (level 2).")  # fmt: skip
-    shown = [n for n in main if n in set(inp.effects["outcome"])]
+        add(plots.adoption_curves(band, colors, catalogue, **style), "adopt")
+    shown = [n for n in dict.fromkeys([*inp.outcomes, *main]) if n in set(inp.effects["outcome"])]
     if shown:
-        add(plots.forest(inp.effects, shown, colors, catalogue), "Forest plot of effects",
-            "Difference from the reference arm: dot = mean paired difference, coloured bar = "
-            "paired 95% CI, grey bar = unpaired (Welch) 95% CI. Bars crossing the dashed zero "
-            "line could be chance.")  # fmt: skip
+        add(plots.forest(inp.effects, shown, colors, catalogue, **style), "forest")
     if len(inp.ce):
-        add(plots.cost_effectiveness(inp.ce, colors), "Cost-effectiveness bars",
-            "Outcome gained per Rp 1 bn of extra policy spending over the reference, with "
-            "95% CIs.")  # fmt: skip
+        add(plots.cost_effectiveness(inp.ce, colors, **style), "ce")
     wanted = ["income_idr", "workers", "alive"]
     firms = an.read_firms(inp.directory, runs, arms=arms, columns=wanted)
     if firms is not None and {"income_idr", "workers"} <= set(firms.columns):
-        add(plots.distributions(firms, colors), "Income and firm-size distributions",
-            "Living firms at the end of the runs (pooled over up to 20 replications per "
-            "arm): owner income as a cumulative share, firm size by workers.")  # fmt: skip
+        add(plots.distributions(firms, colors, **style), "dist")
     sweep = an.sweep_columns(runs)
     if sweep and not inp.experiment.get("uncertainties"):  # those have their own section
         surface = an.sweep_surface(runs, inp.main, [sweep[0]])
-        add(plots.sweep_lines(surface, sweep[0], inp.main, colors, catalogue),
-            f"Sweep over {sweep[0]}",
-            f"Mean {inp.outcome(inp.main).label.lower()} (with 95% CI over runs) for each "
-            f"value of {sweep[0]}.")  # fmt: skip
+        fig = plots.sweep_lines(surface, sweep[0], inp.main, colors, catalogue, **style)
+        add(fig, "sweep", param=sweep[0], noun=an.lower_first(inp.label(inp.main)))
     _add_sensitivity(inp)
 
 
@@ -139,11 +146,9 @@ def _add_sensitivity(inp: Inputs) -> None:
         x, y = an.design_outcome(runs, inp.main, problem["names"])
         inp.sensitivity = an.sensitivity(problem, y, method=method, x=x)
     except (KeyError, ValueError, IndexError) as exc:
-        inp.notes.append(f"The sensitivity analysis could not be computed: {exc}")
+        inp.notes.append(inp.t("sensitivity_failed", error=exc))
         return
-    fig = plots.sensitivity_bars(inp.sensitivity, inp.main, inp.catalogue)
-    caption = (
-        f"{method.capitalize()} sensitivity of {inp.outcome(inp.main).label.lower()} to the "
-        "varied parameters (reference arm)."
-    )
-    inp.figures.append((f"{method} sensitivity indices", caption, plots.png_bytes(fig)))
+    fig = plots.sensitivity_bars(inp.sensitivity, inp.main, inp.catalogue, lang=inp.lang)
+    values = {"method": method.capitalize(), "noun": an.lower_first(inp.label(inp.main))}
+    alt, caption = inp.t("f_sens_alt", **values), inp.t("f_sens_caption", **values)
+    inp.figures.append((alt, caption, plots.png_bytes(fig)))

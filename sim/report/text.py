@@ -1,74 +1,105 @@
-"""The report's plain-language sentences on effects and costs."""
+"""The report's plain-language sentences on effects and costs, in the report's language."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sim import analysis as an
+from sim.analysis import lower_first, t
+from sim.analysis.lang import CATALOGUES
 
 from .inputs import Inputs
 
-
-def lower_first(text: str) -> str:
-    """``Survival of initial firms`` -> ``survival of initial firms`` (``Gini ...`` is kept)."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+__all__ = ["cost_sentence", "effect_sentence", "headline", "lower_first", "policy_text"]
 
 
-def effect_sentence(e, reference: str, o: an.Outcome) -> str:
+def effect_sentence(e, reference: str, o: an.Outcome, lang: str = "en", arm: str = "") -> str:
     """``Arm X raised survival of initial firms by 2.1 percentage points (95% CI 1.2 to 3.0)
-    over baseline, better in 87% of replications.`` for the effect row ``e`` of outcome ``o``."""
-    noun = lower_first(o.label)
+    relative to baseline, better in 87% of replications.`` for the effect row ``e`` of outcome
+    ``o``; ``arm`` is the arm's shown name (default: ``e.arm``)."""
+    arm = arm or e.arm
+    noun = lower_first(an.outcome_label(o, lang))
     if not np.isfinite(e.diff):
-        return f"{e.arm}: no replication could be paired with {reference}."
+        return t("not_paired", lang, arm=arm, reference=reference)
     if e.significant:
-        verb, sign = ("raised", 1) if e.diff > 0 else ("lowered", -1)
+        key, sign = ("raised", 1) if e.diff > 0 else ("lowered", -1)
         low, high = sorted((sign * e.ci_low, sign * e.ci_high))
-        text = f"{e.arm} {verb} {noun} by {an.fmt_diff(o, abs(e.diff))}"
+        diff = an.fmt_diff(o, abs(e.diff), lang=lang)
     else:
-        low, high = e.ci_low, e.ci_high
-        text = f"{e.arm} changed {noun} by {an.fmt_diff(o, e.diff)}"
+        key, low, high = "changed", e.ci_low, e.ci_high
+        diff = an.fmt_diff(o, e.diff, lang=lang)
+    text = t(key, lang, arm=arm, noun=noun, diff=diff)
     if np.isfinite(low):
-        text += f" (95% CI {an.fmt_number(o, low)} to {an.fmt_number(o, high)})"
-    text += f" relative to {reference}"
+        low_text, high_text = an.fmt_number(o, low, lang), an.fmt_number(o, high, lang)
+        text += t("ci_part", lang, low=low_text, high=high_text)
+    text += t("relative_to", lang, reference=reference)
     if np.isfinite(e.share_better):
-        text += f", better in {e.share_better:.0%} of replications"
+        text += t("better_in", lang, share=an.percent(e.share_better, lang, 0))
     text += "."
     if not e.significant and np.isfinite(low):
-        text += " The interval includes zero, so this difference could be chance."
+        text += t("could_be_chance", lang)
     return text
 
 
-def cost_sentence(c, reference: str) -> str:
+def cost_sentence(c, reference: str, lang: str = "en", arm: str = "") -> str:
     """One sentence on an arm's cost-effectiveness for one measure."""
+    arm = arm or c.arm
     if not np.isfinite(c.value):
-        return f"{c.arm} spent nothing beyond {reference}, so it has no cost per unit gained."
-    text = (
-        f"{c.arm} spent {an.rupiah(c.extra_spend_idr)} more than {reference}: "
-        f"{c.value:,.2f} {c.unit} per Rp 1 bn"
+        return t("spent_nothing", lang, arm=arm, reference=reference)
+    text = t(
+        "spent_more",
+        lang,
+        arm=arm,
+        spend=an.rupiah(c.extra_spend_idr, lang),
+        reference=reference,
+        value=an.significant(c.value, lang=lang),
+        unit=measure_unit(c.unit, lang),
     )
     if np.isfinite(c.ci_low):
-        text += f" (95% CI {c.ci_low:,.2f} to {c.ci_high:,.2f})"
+        low, high = an.significant(c.ci_low, lang=lang), an.significant(c.ci_high, lang=lang)
+        text += t("ci_part", lang, low=low, high=high)
     return text + "."
 
 
+def measure_label(c, lang: str) -> str:
+    """A cost measure's label in ``lang`` (built-in measures by outcome; others as given)."""
+    key = f"m_{c.outcome}"
+    return t(key, lang) if key in CATALOGUES[lang] else str(c.measure)
+
+
+def measure_unit(unit: str, lang: str) -> str:
+    """A cost measure's unit in ``lang``."""
+    key = f"u_{unit}"
+    return t(key, lang) if key in CATALOGUES[lang] else str(unit)
+
+
 def headline(inp: Inputs) -> list[str]:
-    """Plain-language sentences on the main outcome, best arm first."""
+    """Plain-language sentences on every outcome asked about, best arm first within each."""
     if len(inp.arms) < 2:
-        return [f"Only one arm ({inp.arms[0]}) finished, so there is nothing to compare."]
-    main = inp.effects[inp.effects["outcome"] == inp.main]
-    order = {arm: i for i, arm in enumerate(inp.ranking["arm"])}
-    rows = sorted(main.itertuples(), key=lambda e: order.get(e.arm, len(order)))
-    return [effect_sentence(e, inp.arms[0], inp.outcome(inp.main)) for e in rows]
+        return [inp.t("only_one_arm", arm=inp.arm(inp.arms[0]))]
+    sentences = []
+    reference = inp.arm(inp.arms[0])
+    for name in inp.outcomes:
+        rows = inp.decision[(inp.decision["outcome"] == name) & ~inp.decision["reference"]]
+        order = {r.arm: 0 if pd.isna(r.rank) else int(r.rank) for r in rows.itertuples()}
+        effects = inp.effects[inp.effects["outcome"] == name]
+        ranked = sorted(effects.itertuples(), key=lambda e: order.get(e.arm) or 0)
+        sentences += [
+            effect_sentence(e, reference, inp.outcome(name), inp.lang, inp.arm(e.arm))
+            for e in ranked
+        ]
+    return sentences
 
 
-def policy_text(policy: dict) -> str:
-    """``digital_training (budget_idr Rp 2.00 bn, start 12)``."""
+def policy_text(policy: dict, lang: str = "en") -> str:
+    """``digital_training (budget_idr Rp 2bn, start 12)``."""
     name = policy.get("use", "policy")
     parts = []
     for key, value in policy.items():
         if key == "use":
             continue
         numeric = key.endswith("_idr") and isinstance(value, int | float)
-        shown = an.rupiah(float(value)) if numeric else value
+        shown = an.rupiah(float(value), lang) if numeric else value
         parts.append(f"{key} {shown}")
     return f"{name} ({', '.join(parts)})" if parts else str(name)

@@ -7,10 +7,13 @@ scenario: ../scenarios/baseline.yaml   # relative to this file
 set: {months: 60, firms.count: 1000}   # applied to every run
 arms:                           # the first arm is the reference (usually `baseline`)
   - {name: baseline}
-  - {name: training, set: {...}, policies: [{use: digital_training, budget_idr: 1.0e+9}]}
+  - {name: training, label: Digital training, set: {...},   # label: the arm in the report
+     policies: [{use: digital_training, budget_idr: 1.0e+9}]}  # label, description: a text
+                                # or one per language, {en: ..., id: ...}
 replications: 12                # replication r has the same seed in every arm and design point
 seed: 2026
-outcome: survival_rate          # the report's main outcome
+outcomes: [survival_rate, digital_share]  # what the question is about, main one first
+                                # (`outcome: survival_rate` is the one-outcome form)
 firm_tables: 20                 # keep end-of-run firm tables of the first 20 replications
 sweep: {method: grid | lhs, samples: 20, parameters: {firms.literacy_mean: {low: 0.3, high: 0.8}}}
 sensitivity: {method: morris | sobol, samples: 8, parameters: {path: {low: .., high: ..}}}
@@ -46,11 +49,16 @@ MAX_REPLICATIONS = 10_000
 MAX_RUNS = 1_000_000
 
 
+#: A text shown in the report: one string, or one per language (``{en: ..., id: ...}``).
+Text = str | dict[Literal["en", "id"], str]
+
+
 class Arm(Section):
     """One arm: overrides and/or policies added to the base scenario."""
 
     name: str = Field(min_length=1, pattern=NAME)
-    description: str = ""
+    label: Text = Field("", description="the arm's name in the report (default: its name)")
+    description: Text = ""
     set: dict[str, Any] = Field(default_factory=dict)
     policies: list[dict[str, Any]] = Field(default_factory=list)
 
@@ -116,13 +124,18 @@ class Experiment(Section):
     """A validated experiment file (before expansion into runs)."""
 
     name: str = Field("experiment", pattern=SLUG)
-    description: str = ""
+    description: Text = ""
     scenario: str = Field(min_length=1)
     set: dict[str, Any] = Field(default_factory=dict)
     arms: list[Arm] = Field(default_factory=lambda: [Arm(name="baseline")], min_length=1)
     replications: int = Field(10, ge=1, le=MAX_REPLICATIONS)
     seed: int = Field(12345, ge=0, le=2**63 - 1)
-    outcome: str = "survival_rate"
+    outcome: str | None = Field(None, description="the one-outcome form of outcomes")
+    outcomes: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="the outcomes the question is about, main one first (default: survival_rate)",
+    )
     firm_tables: int = Field(
         20,
         ge=0,
@@ -160,6 +173,7 @@ def check(exp: Experiment, file: str) -> None:
     """Checks across fields: a YAML scenario; unique arm names; one design; readable ensembles;
     SALib-ready sensitivity ranges; at most :data:`MAX_RUNS` runs."""
     check_yaml_name(file, "scenario", exp.scenario)
+    _resolve_outcomes(exp, file)
     seen: set[str] = set()
     for i, arm in enumerate(exp.arms):
         if arm.name in seen:
@@ -206,6 +220,20 @@ def check(exp: Experiment, file: str) -> None:
             "sensitivity.samples",
             f"Sobol designs need a power of 2 (got {sens.samples}; try {lower} or {2 * lower})",
         )
+
+
+def _resolve_outcomes(exp: Experiment, file: str) -> None:
+    """``outcome`` and ``outcomes`` agree afterwards: ``outcomes[0]`` is the main ``outcome``."""
+    if not exp.outcomes:
+        exp.outcomes = [exp.outcome or "survival_rate"]
+    elif exp.outcome is not None and exp.outcome != exp.outcomes[0]:
+        raise ConfigError(
+            file, "outcome", "give outcome or outcomes (main one first), not two different mains"
+        )
+    for i, name in enumerate(exp.outcomes):
+        if name in exp.outcomes[:i]:
+            raise ConfigError(file, f"outcomes.{i}", f"{name!r} is listed twice")
+    exp.outcome = exp.outcomes[0]
 
 
 def design_size(exp: Experiment) -> int:

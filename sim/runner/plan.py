@@ -69,7 +69,9 @@ class Plan(Sequence):
                     seed = replication_seed(exp.seed, r)
                     rid = run_id(f"{arm.name}{point}-r{r:03d}", digest, seed)
                     self.specs.append(RunSpec(rid, arm.name, r, seed, j, digest))
-        check_outcome(exp.outcome, self.file)
+        for i, name in enumerate(exp.outcomes):
+            one = len(exp.outcomes) == 1
+            check_outcome(name, self.file, "outcome" if one else f"outcomes.{i}")
 
     # --- Sequence -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -195,14 +197,14 @@ def locate_all(items: list, file: str, where: str) -> list[str]:
     return [locate(item, file, f"{where}.{i}") for i, item in enumerate(items)]
 
 
-def check_outcome(name: str, file: str) -> None:
-    """The main outcome must be a summary key (a declared outcome)."""
+def check_outcome(name: str, file: str, where: str = "outcome") -> None:
+    """An outcome the experiment asks about must be a summary key (a declared outcome)."""
     from sim.catalogue import builtin_outcomes
 
     outcomes = builtin_outcomes()
     if name not in outcomes:
         known = ", ".join(sorted(outcomes))
-        raise ConfigError(file, "outcome", f"unknown outcome {name!r} (available: {known})")
+        raise ConfigError(file, where, f"unknown outcome {name!r} (available: {known})")
 
 
 def _yaml_value(value: Any) -> str:

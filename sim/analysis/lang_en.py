@@ -1,0 +1,235 @@
+"""The report's words in English (the default). Every key has its twin in :mod:`.lang_id`."""
+
+EN = {
+    # numbers and units
+    "na": "n/a",
+    "pp": "pp",
+    "pp_long": "percentage points",
+    "years": "years",
+    "years_unit": "years",
+    "rp_scales": "k|M|bn|tn",
+    "rp_space": "",
+    # page
+    "page_title": "{title}: msme-sim report",
+    "subtitle": "msme-sim experiment report",
+    "version": "version {version}",
+    "no_question": "(no question given in experiment.yaml)",
+    "h_decision": "Answer at a glance",
+    "h_findings": "What the results say",
+    "h_arms": "Scenario and arms",
+    "h_effects": "Effects on the main outcomes",
+    "h_cost": "Cost-effectiveness",
+    "h_figures": "Figures",
+    "h_sensitivity": "Sensitivity",
+    "h_method": "Method",
+    "h_caveats": "Caveats",
+    "filter": "Filter rows",
+    "filter_hint": "Click a column header to sort; type to filter.",
+    "reference_role": " (reference)",
+    "nothing_changed": "nothing (base scenario)",
+    "ci_includes_zero": "CI includes 0",
+    "clear": "clear",
+    # decision table
+    "d_outcome": "Outcome",
+    "d_arm": "Arm",
+    "d_value": "Value",
+    "d_effect": "Effect vs {reference}",
+    "d_ci": "95% CI (paired)",
+    "d_holm": "Significant (Holm)",
+    "d_standing": "Standing",
+    "d_spend": "Policy spend",
+    "d_cost": "Extra cost per unit",
+    "best": "best",
+    "tied": "tied",
+    "below": "#{rank}",
+    "no_direction": "no better direction",
+    "holm_yes": "yes",
+    "holm_no": "no",
+    "per_pp": "per pp",
+    "per_k": "per Rp 1,000",
+    "per_unit": "per {unit}",
+    "no_gain": "no gain",
+    "no_extra": "no extra spend",
+    "decision_note": (
+        "Arms whose paired 95% interval against the best arm includes zero are shown as tied "
+        "with it rather than ranked below it. Holm: significant after adjusting the paired "
+        "t-tests of all {n} comparisons in this table (every listed outcome × every arm against "
+        "{reference}) for multiple comparisons, keeping the chance of any false signal at 5%. "
+        "Policy spend is the mean over replications; the extra cost per unit divides the extra "
+        "spend over {reference} by the mean gain."
+    ),
+    "asked": "Outcomes asked about: {outcomes}.",
+    "main_outcome": "main outcome",
+    # arms table
+    "a_arm": "Arm",
+    "a_description": "Description",
+    "a_changes": "What it changes",
+    "a_runs": "Runs finished",
+    "arms_intro": (
+        "Base scenario: {scenario}. Replications per arm: {replications}. Experiment seed: "
+        "{seed}. Outcomes asked about: {outcomes}."
+    ),
+    # effects table
+    "e_outcome": "Outcome",
+    "e_arm": "Arm",
+    "e_arm_value": "Arm value",
+    "e_diff": "Difference",
+    "e_ci_paired": "95% CI paired",
+    "e_ci_unpaired": "95% CI unpaired",
+    "e_better": "Better in",
+    "e_pairs": "Pairs",
+    "effects_note": (
+        "Shares in percentage points (pp). The paired interval compares each replication with "
+        "the same replication of the reference; the unpaired (Welch) interval ignores that "
+        "pairing and is shown to make the gain from common random numbers visible. Every "
+        "outcome is in effects.csv."
+    ),
+    # cost table
+    "c_measure": "Measure",
+    "c_arm": "Arm",
+    "c_extra": "Extra spend",
+    "c_per_bn": "Per Rp 1 bn",
+    "c_ci": "95% CI",
+    "c_unit": "Unit",
+    "no_spend": "No policy spending was recorded, so no cost-effectiveness is given.",
+    # sentences
+    "only_one_arm": "Only one arm ({arm}) finished, so there is nothing to compare.",
+    "not_paired": "{arm}: no replication could be paired with {reference}.",
+    "raised": "{arm} raised {noun} by {diff}",
+    "lowered": "{arm} lowered {noun} by {diff}",
+    "changed": "{arm} changed {noun} by {diff}",
+    "ci_part": " (95% CI {low} to {high})",
+    "relative_to": " relative to {reference}",
+    "better_in": ", better in {share} of replications",
+    "could_be_chance": " The interval includes zero, so this difference could be chance.",
+    "interval": "{low} to {high}",
+    "spent_nothing": "{arm} spent nothing beyond {reference}, so it has no cost per unit gained.",
+    "spent_more": "{arm} spent {spend} more than {reference}: {value} {unit} per Rp 1 bn",
+    "failed_runs": "{n} run(s) failed and are left out of every comparison.",
+    "dropped": (
+        "{arm}: {n} replication(s) had no finished run in this arm or the reference and were "
+        "dropped from its comparisons."
+    ),
+    "sensitivity_failed": "The sensitivity analysis could not be computed: {error}",
+    # cost measures
+    "m_firms_alive": "Firms saved per Rp 1 bn",
+    "m_survival_rate": "Survival points per Rp 1 bn",
+    "m_digital_share": "Adoption points per Rp 1 bn",
+    "m_poor_owner_mean_income_idr": "Poor-owner income gained per Rp 1 bn",
+    "u_firms": "firms",
+    "u_percentage points": "percentage points",
+    "u_Rp/month per poor owner": "Rp/month per poor owner",
+    # figures
+    "f_traj_alt": "Outcome trajectories per arm",
+    "f_traj_title": "Trajectories: median and 5-95% range over replications",
+    "f_traj_caption": (
+        "Lines are medians over replications; shaded bands hold the middle 90% of replications "
+        "(5th to 95th percentile)."
+    ),
+    "f_adopt_alt": "Adoption by digital level per arm",
+    "f_adopt_title": "Digital adoption by level",
+    "f_adopt_caption": (
+        "Share of living firms offline (level 0), on messaging apps such as WhatsApp (level 1) "
+        "and on social media or marketplaces (level 2)."
+    ),
+    "f_forest_alt": "Forest plot of effects",
+    "f_forest_title": "Effect over the reference arm: paired 95% CI (colour), unpaired (grey)",
+    "f_forest_caption": (
+        "Difference from the reference arm: dot = mean paired difference, coloured bar = paired "
+        "95% CI, grey bar = unpaired (Welch) 95% CI. Bars crossing the dashed zero line could "
+        "be chance."
+    ),
+    "f_ce_alt": "Cost-effectiveness bars",
+    "f_ce_title": "Cost-effectiveness (paired over replications, 95% CI)",
+    "f_ce_caption": (
+        "Outcome gained per Rp 1 bn of extra policy spending over the reference, with 95% CIs."
+    ),
+    "f_ce_xlabel": "{unit} per Rp 1 bn of extra spending",
+    "f_no_extra": "no extra spend",
+    "f_dist_alt": "Income and firm-size distributions",
+    "f_dist_title": "Distributions at the end of the runs",
+    "f_dist_caption": (
+        "Living firms at the end of the runs (pooled over up to 20 replications per arm): owner "
+        "income as a cumulative share, firm size by workers."
+    ),
+    "f_income_title": "Owner income, living firms (cumulative)",
+    "f_income_ylabel": "share of firms at or below",
+    "f_size_title": "Firm size, living firms",
+    "f_workers": "workers",
+    "f_share_firms": "share of firms",
+    "f_sweep_alt": "Sweep over {param}",
+    "f_sweep_caption": "Mean {noun} (with 95% CI over runs) for each value of {param}.",
+    "f_sweep_title": "{label} across {param}",
+    "f_sens_alt": "{method} sensitivity indices",
+    "f_sens_caption": "{method} sensitivity of {noun} to the varied parameters (reference arm).",
+    "f_sens_title": "Sensitivity of the outcome to the varied parameters",
+    "f_mu_star": "mu* (overall influence)",
+    "f_sigma": "sigma (interactions)",
+    "f_morris_x": "elementary effect on {label}",
+    "f_morris_title": "Morris screening",
+    "f_s1": "S1 (first order)",
+    "f_st": "ST (total)",
+    "f_sobol_x": "share of the variance of {label}",
+    "f_sobol_title": "Sobol indices (95% CI)",
+    "f_month": "month",
+    "f_difference": "difference",
+    "f_difference_unit": "difference, {unit}",
+    "f_higher_better": "(higher is better)",
+    "f_lower_better": "(lower is better)",
+    "f_percent": "%",
+    # method and caveats (HTML-free text; <b> headings come from the template)
+    "m_crn_h": "Common random numbers.",
+    "m_crn": (
+        "Replication r uses the same random seed in every arm, so each arm meets the same "
+        "firms, networks and luck as the reference. Arms are compared replication by "
+        "replication (paired differences), which removes the noise the arms share."
+    ),
+    "m_intervals_h": "Intervals.",
+    "m_intervals": (
+        "95% confidence intervals are Student-t intervals of the mean paired difference over "
+        "the replications. The unpaired (Welch) interval treats the arms as independent "
+        "samples; it is wider whenever replications share noise, which is what pairing buys. "
+        '"Better in" is the share of replications in which the arm beat the reference (lower '
+        "is better for inequality and costs)."
+    ),
+    "m_holm_h": "Multiple comparisons.",
+    "m_holm": (
+        "The decision table tests every listed outcome for every arm; with many tests some "
+        "look significant by chance. Its flags use Holm's step-down adjustment (statsmodels) "
+        "over the whole table, which keeps the family-wise error rate at 5%."
+    ),
+    "m_cost_h": "Cost-effectiveness.",
+    "m_cost": (
+        "Mean gain divided by mean extra policy spending over the reference (paired by "
+        "replication), per Rp 1 bn, with a delta-method t-interval. Arms that spend no more "
+        "than the reference have no ratio."
+    ),
+    "m_runs_h": "Runs.",
+    "m_runs": (
+        "{finished} finished runs, {failed} failed, {replications} replications per arm, "
+        "experiment seed {seed}. Run seeds by replication: {seeds} (all in runs.parquet)."
+    ),
+    "m_rerun_h": "Rerun one run.",
+    "m_rerun": (
+        "reruns replication {replication} of the base scenario; add the arm's "
+        "settings with --set path=value and its policies as listed in experiment.yaml. The "
+        "same seed and settings give bit-identical results."
+    ),
+    "caveats": (
+        "The informal economy is represented only coarsely: household and business money are "
+        "separated by a fixed drawing rule, and unregistered credit, family labour and barter "
+        "are not modelled in detail.\n"
+        "Prices of inputs, data and outputs are fixed parameters or follow simple rules; the "
+        "model has no price formation, inflation or exchange-rate effects.\n"
+        "Feedback stays inside the regency: households spend what firms pay them, but prices, "
+        "wages outside the MSME sector and national conditions do not respond to a policy.\n"
+        "The mechanisms are translated from qualitative source studies (interviews and case "
+        "studies); their strengths are assumptions from the parameter table, not estimates, so "
+        "read the direction and relative size of effects rather than exact numbers.\n"
+        "Policy costs are the budgets spent inside the model; administration, targeting errors "
+        "and leakage outside the model are not counted.\n"
+        "Intervals show the uncertainty from the model's randomness over replications only, not "
+        "the uncertainty of the parameters themselves (see a sensitivity analysis, or declare "
+        "uncertainties: in the experiment, for that)."
+    ),
+}
