@@ -1,25 +1,24 @@
-"""The SolaraViz page: ``msme-sim viz [SCENARIO]`` (or ``solara run sim/viz/app.py``).
+"""The page: ``msme-sim viz [SCENARIO]`` (or ``solara run sim/viz/app.py``).
 
-Sidebar: Reset / Play / Step (SolaraViz's own controller) and the controls of
-:mod:`sim.viz.controls`; Reset rebuilds the model from the current control values. Main area: the
-figures of :mod:`sim.viz.views`, redrawn after every step. The scenario file comes from
-``$MSME_SIM_VIZ_SCENARIO`` (set by ``msme-sim viz``), else the default scenario.
+It is SolaraViz's page (Mesa's controller, step counter and draggable views) with the flat
+"Model Parameters" card replaced by the grouped panels of :mod:`sim.viz.panels`, which SolaraViz
+cannot draw. Sidebar: Reset / Play / Step, the play and render intervals, the step counter and
+the panels; Reset rebuilds the model from the panels' values. Main area: the figures of
+:mod:`sim.viz.views`, the run comparison and the firm inspector, redrawn after every step. The
+scenario file comes from ``$MSME_SIM_VIZ_SCENARIO`` (set by ``msme-sim viz``), else the default
+scenario.
 """
 
 from __future__ import annotations
 
 import solara
-from mesa.visualization import SolaraViz
+from mesa.visualization.solara_viz import ComponentsView, ModelController, ShowSteps
 
+from sim.config import load_scenario
 from sim.viz import views
-from sim.viz.controls import VizModel, app_scenario, model_params
-
-RENDER = {"format": "png"}
-
-
-def show(fig) -> None:
-    """Render a matplotlib figure as an image (re-rendered on every step)."""
-    solara.FigureMatplotlib(fig, **RENDER)
+from sim.viz.controls import app_scenario
+from sim.viz.panels import ComparisonView, FirmInspector, ScenarioControls, show
+from sim.viz.session import RunHistory, VizModel
 
 
 def NetworkView(model):
@@ -46,13 +45,61 @@ def PolicySpendView(model):
     show(views.policy_spend_figure(model.monthly(), model.catalogue()))
 
 
-COMPONENTS = [NetworkView, AdoptionView, SurvivalIncomeView, CollaborationView, PolicySpendView]
+COMPONENTS = [
+    NetworkView,
+    AdoptionView,
+    SurvivalIncomeView,
+    CollaborationView,
+    PolicySpendView,
+    ComparisonView,
+    FirmInspector,
+]
 
-scenario_path = app_scenario()
-model = VizModel(scenario_path)
-page = SolaraViz(
-    model,
-    components=COMPONENTS,
-    model_params=model_params(scenario_path),
-    name=f"msme-sim: {model.scenario.name}",
-)
+
+@solara.component
+def Page():
+    """One browser session: its own model, control values and run history."""
+    path = solara.use_memo(app_scenario, [])
+    scenario = solara.use_memo(lambda: load_scenario(path), [path])
+    runs = solara.use_memo(RunHistory, [])
+    first = solara.use_memo(lambda: VizModel(path, {}, runs), [])
+    model = solara.use_reactive(first)
+    values = solara.use_reactive({})
+    params = solara.use_reactive({"scenario_path": str(path), "controls": {}, "runs": runs})
+    play_interval = solara.use_reactive(100)
+    render_interval = solara.use_reactive(1)
+
+    def apply(new: dict) -> None:
+        values.set(new)
+        params.set({**params.value, "controls": new})
+
+    with solara.AppBar():
+        solara.AppBarTitle(f"msme-sim: {scenario.name}")
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Controls"):
+            solara.SliderInt(
+                f"Play Interval: {play_interval.value} ms",
+                value=play_interval,
+                min=1,
+                max=500,
+                step=10,
+            )
+            solara.SliderInt(
+                f"Render Interval: {render_interval.value} steps",
+                value=render_interval,
+                min=1,
+                max=100,
+                step=1,
+            )
+            ModelController(
+                model,
+                model_parameters=params,
+                play_interval=play_interval,
+                render_interval=render_interval,
+                use_threads=solara.use_reactive(False),
+            )
+        with solara.Card("Information"):
+            ShowSteps(model.value)
+        with solara.Card("Model Parameters"):
+            ScenarioControls(scenario, values.value, apply)
+    ComponentsView(COMPONENTS, model.value)

@@ -230,3 +230,43 @@ def summary_text(model) -> str:
         f"Month {model.month} of {model.scenario.months}: {alive:,} firms alive, "
         f"{digital:.0%} digital, policy spending Rp {model.policy_spend_idr / 1e9:,.2f} bn"
     )
+
+
+COMPARED = ("digital_share", "survival_rate", "poor_owner_mean_income_idr")
+"""Outcomes the comparison chart plots for this run and the previous settings' run."""
+
+
+def comparison_figure(
+    current: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    changes: list[str] = (),
+    catalogue: dict | None = None,
+) -> Figure:
+    """This run (solid) against the last run with other settings (dashed), one row per outcome
+    of :data:`COMPARED`; the title says which settings changed."""
+    fig = figure((5.6, 4.2))
+    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.1, top=0.86, hspace=0.45)
+    if previous is None:
+        title = "This run vs previous settings: change a control, press Reset"
+    else:
+        more = f" (+{len(changes) - 2} more)" if len(changes) > 2 else ""
+        shown = "; ".join(changes[:2]) + more
+        title = f"This run vs previous settings\n{shown or 'same settings'}"
+    fig.suptitle(title, fontsize=8)
+    axes = fig.subplots(len(COMPARED), 1, sharex=True)
+    for ax, name in zip(axes, COMPARED):
+        outcome = _outcome(name, catalogue)
+        scale, unit = (1e6, f"M {outcome.unit}") if outcome.unit.startswith("Rp") else (1, "")
+        runs = ((previous, "--", "previous settings"), (current, "-", "this run"))
+        for frame, style, label in runs:
+            if frame is not None and len(frame) and name in frame:
+                colour = "#888" if style == "--" else "#1f5fbf"
+                ax.plot(_months(frame), frame[name] / scale, style, color=colour, label=label)
+        ax.set_ylabel(f"{outcome.label}{', ' + unit if unit else ''}", fontsize=6)
+        ax.tick_params(labelsize=6)
+        ax.grid(True, color="#eee")
+    axes[0].legend(loc="lower right", fontsize=6)
+    axes[-1].set_xlabel("month", fontsize=7)
+    if not len(current):
+        _no_data(axes[0])
+    return fig
