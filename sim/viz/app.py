@@ -102,4 +102,4 @@ def Page():
             ShowSteps(model.value)
         with solara.Card("Model Parameters"):
             ScenarioControls(scenario, values.value, apply)
-    ComponentsView(COMPONENTS, model.value)
+    ComponentsView([(view, 0) for view in COMPONENTS], model.value)  # it edits the list

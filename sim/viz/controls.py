@@ -151,7 +151,7 @@ def param_control(path: str, value: Any, label: str | None = None) -> Control | 
     (lists, mappings, free text)."""
     row = _row(path)
     unit, doc = (row.unit, row.doc) if row else ("", "")
-    label = label or path.rpartition(".")[2].replace("_", " ")
+    label = label or path.rpartition(".")[2]  # the key as a scenario file spells it
     if isinstance(value, bool):
         return Control(path, label, "bool", value, unit, doc)
     if isinstance(value, str) and row is not None and row.choices:

@@ -139,7 +139,7 @@ def FirmInspector(model):
         table = solara.v.DataTable(
             headers=HEADERS,
             items=firms.village_firms(model, village),
-            items_per_page=6,
+            items_per_page=5,
             dense=True,
             class_="msme-firm-table",
         )

@@ -103,12 +103,25 @@ class RunHistory:
         """What differs between the previous and the current settings, one ``path: a → b`` each."""
         if self.current is None or self.previous is None:
             return []
-        new, old = self.current.controls, self.previous.controls
-        return [
-            f"{key}: {old.get(key, 'file')} → {new.get(key, 'file')}"
-            for key in sorted(set(new) | set(old))
-            if new.get(key, "file") != old.get(key, "file")
-        ]
+        new, old = self.current, self.previous
+        keys = sorted(set(new.controls) | set(old.controls))
+        pairs = [(key, setting(old, key), setting(new, key)) for key in keys]
+        return [f"{key}: {a} → {b}" for key, a, b in pairs if a != b]
+
+
+def setting(run: Run, path: str) -> Any:
+    """The value of control ``path`` in ``run``: the control's, else the scenario's."""
+    if path in run.controls:
+        return run.controls[path]
+    scenario = run.model.scenario
+    parts = path.split(".")
+    if parts[0] == "policies":
+        entries = [p for p in scenario.policies if p["use"] == parts[1]]
+        return (entries[0]["budget_idr"] if entries else None) if len(parts) == 3 else bool(entries)
+    data: Any = scenario.model_dump()
+    for part in parts:
+        data = data[part]
+    return data
 
 
 class VizModel(MSMEModel):

@@ -245,7 +245,7 @@ def comparison_figure(
     """This run (solid) against the last run with other settings (dashed), one row per outcome
     of :data:`COMPARED`; the title says which settings changed."""
     fig = figure((5.6, 4.2))
-    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.1, top=0.86, hspace=0.45)
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.1, top=0.84, hspace=0.55)
     if previous is None:
         title = "This run vs previous settings: change a control, press Reset"
     else:
@@ -262,10 +262,11 @@ def comparison_figure(
             if frame is not None and len(frame) and name in frame:
                 colour = "#888" if style == "--" else "#1f5fbf"
                 ax.plot(_months(frame), frame[name] / scale, style, color=colour, label=label)
-        ax.set_ylabel(f"{outcome.label}{', ' + unit if unit else ''}", fontsize=6)
+        ax.set_title(f"{outcome.label}{', ' + unit if unit else ''}", fontsize=7, loc="left")
         ax.tick_params(labelsize=6)
         ax.grid(True, color="#eee")
-    axes[0].legend(loc="lower right", fontsize=6)
+    if axes[0].get_lines():
+        axes[0].legend(loc="lower right", fontsize=6)
     axes[-1].set_xlabel("month", fontsize=7)
     if not len(current):
         _no_data(axes[0])
