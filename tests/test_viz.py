@@ -334,7 +334,7 @@ def test_app_page_renders_and_reset_builds_a_model_from_the_panels(monkeypatch):
 
     monkeypatch.setenv(controls.SCENARIO_ENV, str(BASELINE))
     _, rc = solara.render(app.Page(), handle_error=False)
-    assert len(rc.find(ipywidgets.Image).widgets) == 6  # every figure, the comparison included
+    assert len(rc.find(ipywidgets.Image).widgets) == 5  # the figures besides the network
     rc.close()
 
     runs = RunHistory()
@@ -346,7 +346,10 @@ def test_app_page_renders_and_reset_builds_a_model_from_the_panels(monkeypatch):
     assert (model.scenario.firms.count, model.month, runs.current.model) == (250, 3, model)
     for component in app.COMPONENTS:  # rendered as SolaraViz renders them
         _, rc = solara.render(_wrap_component(component)(model), handle_error=False)
-        if component is app.FirmInspector:
+        if component is app.NetworkView:
+            image = rc.find(v.Html, tag="img").widget
+            assert image.attributes["src"].startswith("data:image/png;base64,")
+        elif component is app.FirmInspector:
             table = rc.find(v.DataTable, class_="msme-firm-table").widget
             first = table.items[0]
             table.fire_event("click:row", first)  # what a click on the row sends
@@ -356,6 +359,35 @@ def test_app_page_renders_and_reset_builds_a_model_from_the_panels(monkeypatch):
         else:
             assert rc.find(ipywidgets.Image).widgets
         rc.close()
+
+
+def test_clicking_a_firm_in_the_network_selects_it():
+    require_solara()
+    import io
+
+    import ipyvuetify as v
+    import solara
+    from mesa.visualization.solara_viz import _wrap_component
+
+    from sim.viz import panels
+
+    model = build_model(BASELINE, {"firms.count": 300})
+    model.step()
+    rows, pos = views.drawn_firms(model)
+    fig = views.network_figure(model)
+    fig.savefig(io.BytesIO(), format="png")  # lays the axes out as on the page
+    x, y = fig.axes[0].transData.transform(pos[rows[7]])
+    height = fig.get_size_inches()[1] * fig.dpi
+    try:
+        _, rc = solara.render(_wrap_component(panels.NetworkView)(model), handle_error=False)
+        image = rc.find(v.Html, tag="img").widget
+        image.fire_event("click", {"offsetX": x + 2, "offsetY": height - y + 1})
+        assert panels.SELECTED.value == rows[7]
+        image.fire_event("click", {"offsetX": 1, "offsetY": 1})  # the corner: no firm there
+        assert panels.SELECTED.value == rows[7]
+        rc.close()
+    finally:
+        panels.SELECTED.set(None)
 
 
 def test_the_panels_change_the_values_reset_uses():
@@ -384,8 +416,7 @@ def test_the_panels_change_the_values_reset_uses():
     assert set(picker.items) == set(MECHANISMS["partnering"].variants)
     picker.v_model = "random"
     assert seen[-1] == {"rules.partnering.use": "random"}
-    labels = [w.label for w in rc.find(v.Slider).widgets]
-    assert "gain_rate: 0.1 share of revenue" in labels
+    assert rc.find(v.Html, children=["gain_rate: 0.1 share of revenue"]).widgets
     rc.close()
 
 

@@ -156,6 +156,22 @@ def pick_variant(page, mechanism: str, variant: str) -> None:
     page.get_by_role("option", name=variant, exact=True).click()
 
 
+def firm_pixel(scenario: Path) -> tuple[float, float]:
+    """Where the network view draws a firm of ``scenario`` (pixels from the image's top left):
+    a founder's place depends only on its village and sector, so a local model tells."""
+    import io
+
+    from sim.viz import views
+    from sim.viz.session import build_model
+
+    model = build_model(scenario)
+    rows, pos = views.drawn_firms(model)
+    fig = views.network_figure(model)
+    fig.savefig(io.BytesIO(), format="png")
+    x, y = fig.axes[0].transData.transform(pos[rows[0]])
+    return float(x), float(fig.get_size_inches()[1] * fig.dpi - y)
+
+
 def step_to(page, months: int) -> None:
     step = page.get_by_role("button", name="Step")
     for k in range(1, months + 1):
@@ -190,8 +206,7 @@ def test_step_slider_reset_in_browser(chromium_page, viz_server, tmp_path):
     page.get_by_text("Month 4 of 24").wait_for(timeout=UI_WAIT_MS)
     assert plot_changes(page, 1, adoption_before)
 
-    open_panel(page, "Run (")
-    firms = page.get_by_role("slider", name="Firms")
+    firms = open_panel(page, "Run (").get_by_role("slider").nth(1)  # seed, firms, ...
     firms.focus()
     firms.press("Home")
     for _ in range(2):
@@ -229,9 +244,14 @@ def test_picking_another_variant_changes_the_charts(chromium_page, viz_server, t
     assert plot_changes(page, COLLABORATION, built_in)
     assert plot_changes(page, COMPARISON, comparison)
 
+    x, y = firm_pixel(tmp_path / "viz_small.yaml")
+    page.locator("img.msme-clickable").click(position={"x": x, "y": y})
+    page.get_by_text("in month 6").wait_for(timeout=UI_WAIT_MS)  # the inspector shows it
+
     table = page.locator(".msme-firm-table")
+    first = table.locator("tbody tr td").first.inner_text()
     table.locator("tbody tr").first.click()
-    page.get_by_text("in month 6").wait_for(timeout=UI_WAIT_MS)
+    page.get_by_text(f"Firm {first} in month 6").wait_for(timeout=UI_WAIT_MS)
     names = page.locator(".msme-firm-state tbody tr td:first-child").all_inner_texts()
     assert {"alive", "level", "cash", "partner"} <= set(names)  # core and mechanisms' columns
     page.screenshot(path=str(tmp_path / "viz.png"), full_page=True)

@@ -17,16 +17,8 @@ from mesa.visualization.solara_viz import ComponentsView, ModelController, ShowS
 from sim.config import load_scenario
 from sim.viz import views
 from sim.viz.controls import app_scenario
-from sim.viz.panels import ComparisonView, FirmInspector, ScenarioControls, show
+from sim.viz.panels import ComparisonView, FirmInspector, NetworkView, ScenarioControls, show
 from sim.viz.session import RunHistory, VizModel
-
-
-def NetworkView(model):
-    """Headline numbers and the firm network by village, coloured by digital level."""
-    with solara.Column(classes=["msme-network"]):
-        # Plain text: solara.Markdown would load KaTeX, which the offline assets lack.
-        solara.Text(views.summary_text(model), classes=["msme-summary"], style="font-weight: 500")
-        show(views.network_figure(model))
 
 
 def AdoptionView(model):

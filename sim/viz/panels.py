@@ -9,6 +9,8 @@ adds nothing to the scenario.
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -19,11 +21,50 @@ from sim.viz import firms, views
 from sim.viz.controls import Control, Group, groups, mechanism_group
 
 RENDER = {"format": "png"}
+SELECTED = solara.reactive(None)
+"""The firm (row) the inspector shows; a Solara reactive has one value per browser session."""
 
 
 def show(fig) -> None:
     """Render a matplotlib figure as an image (re-rendered on every step)."""
     solara.FigureMatplotlib(fig, **RENDER)
+
+
+def show_clickable(fig, on_click: Callable[[float, float], None]) -> None:
+    """Render a figure as an ``<img>`` at its own pixel size; a click calls ``on_click(x, y)``
+    with the pixel from the top left (what the browser reports as the click's offset)."""
+    png = io.BytesIO()
+    fig.savefig(png, **RENDER)
+    width, height = (fig.get_size_inches() * fig.dpi).round().astype(int)
+    src = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    img = solara.v.Html(
+        tag="img",
+        attributes={"src": src, "width": str(width), "height": str(height)},
+        style_="cursor: crosshair",
+        class_="msme-clickable",
+    )
+
+    def clicked(widget, event, data) -> None:
+        if isinstance(data, dict) and "offsetX" in data:
+            on_click(float(data["offsetX"]), float(data["offsetY"]))
+
+    solara.v.use_event(img, "click", clicked)
+
+
+def NetworkView(model):
+    """Headline numbers and the firm network by village; clicking a firm selects it."""
+    selected = SELECTED.value
+    fig = views.network_figure(model, highlight=selected)
+
+    def pick(x: float, y: float) -> None:
+        row = views.firm_at(model, fig, x, y)
+        if row is not None:
+            SELECTED.set(row)
+
+    with solara.Column(classes=["msme-network"]):
+        # Plain text: solara.Markdown would load KaTeX, which the offline assets lack.
+        solara.Text(views.summary_text(model), classes=["msme-summary"], style="font-weight: 500")
+        show_clickable(fig, pick)
 
 
 def changed(values: dict[str, Any], control: Control, value: Any) -> dict[str, Any]:
@@ -58,9 +99,15 @@ def ControlInput(control: Control, values: dict, on_values: Callable[[dict], Non
         solara.Select(control.label, values=list(control.choices), value=value, on_value=set_value)
     else:
         slider = solara.SliderInt if control.kind == "int" else solara.SliderFloat
+        # The label goes above the slider: long keys and units would squeeze it.
+        solara.Text(
+            f"{control.label}: {control.shown(value)}",
+            classes=["msme-slider-label"],
+            style="font-size: 0.85em",
+        )
         with solara.Tooltip(control.doc or control.label):
             slider(
-                f"{control.label}: {control.shown(value)}",
+                "",
                 value=value / control.scale,
                 min=control.min / control.scale,
                 max=control.max / control.scale,
@@ -124,9 +171,10 @@ HEADERS = [{"text": name, "value": name} for name in firms.TABLE_COLUMNS]
 
 
 def FirmInspector(model):
-    """A village's firms as a table; clicking a row shows every column of that firm."""
+    """A village's firms as a table; clicking a row (or a firm in the network view) shows
+    every column of that firm."""
     village, set_village = solara.use_state(0)
-    selected, set_selected = solara.use_state(None)
+    selected = SELECTED.value
     village = min(village, model.villages.count - 1)
     with solara.Column(classes=["msme-firms"], style="max-height: 100%; overflow: auto"):
         solara.SliderInt(
@@ -143,9 +191,9 @@ def FirmInspector(model):
             dense=True,
             class_="msme-firm-table",
         )
-        solara.v.use_event(table, "click:row", lambda *args: set_selected(int(args[2]["firm"])))
+        solara.v.use_event(table, "click:row", lambda *args: SELECTED.set(int(args[2]["firm"])))
         if selected is None or selected >= model.state.n:
-            solara.Text("Click a firm to see its state.")
+            solara.Text("Click a firm (here or in the network) to see its state.")
             return
         solara.Text(f"Firm {selected} in month {model.month}", style="font-weight: 500")
         solara.v.DataTable(

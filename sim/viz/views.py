@@ -71,16 +71,30 @@ def _spread(rows: np.ndarray, limit: int) -> np.ndarray:
     return rows[np.linspace(0, len(rows) - 1, limit).astype(np.int64)]
 
 
-def network_figure(model, max_firms: int = 2500, max_edges: int = 1500) -> Figure:
+MAX_FIRMS_DRAWN = 2500
+
+
+def drawn_firms(model, max_firms: int = MAX_FIRMS_DRAWN) -> tuple[np.ndarray, np.ndarray]:
+    """The living firms the network view draws (rows) and every row's position."""
+    s = model.state
+    pos = firm_positions(s.village, s.sector, model.villages.count)
+    return _spread(np.flatnonzero(s.alive), max_firms), pos
+
+
+def network_figure(
+    model,
+    max_firms: int = MAX_FIRMS_DRAWN,
+    max_edges: int = 1500,
+    highlight: int | None = None,
+) -> Figure:
     """Living firms by village (grid cells) and sector (around the centre), coloured by digital
-    level, with a sample of their ties."""
+    level, with a sample of their ties; firm ``highlight`` (a row) is ringed."""
     s = model.state
     n_villages = model.villages.count
     cols = max(1, math.ceil(math.sqrt(n_villages)))
     rows_grid = math.ceil(n_villages / cols)
-    pos = firm_positions(s.village, s.sector, n_villages)
+    drawn, pos = drawn_firms(model, max_firms)
     living = np.flatnonzero(s.alive)
-    drawn = _spread(living, max_firms)
 
     fig = figure((5.6, 4.2))
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.07, top=0.94)
@@ -96,6 +110,8 @@ def network_figure(model, max_firms: int = 2500, max_edges: int = 1500) -> Figur
     for level, (colour, name) in enumerate(zip(LEVEL_COLOURS, LEVEL_NAMES)):
         rows = drawn[s.level[drawn] == level]
         ax.scatter(pos[rows, 0], pos[rows, 1], s=7, c=colour, label=f"{name} ({len(rows)})")
+    if highlight is not None and highlight < s.n:
+        ax.scatter(*pos[highlight], s=90, facecolors="none", edgecolors="#d62728", linewidths=1.5)
     for v in range(n_villages):
         ax.text(v % cols + 0.04, v // cols + 0.04, str(v), fontsize=6, color="#888")
     ax.set_xticks(np.arange(cols + 1))
@@ -113,6 +129,19 @@ def network_figure(model, max_firms: int = 2500, max_edges: int = 1500) -> Figur
     )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=7, frameon=False)
     return fig
+
+
+def firm_at(model, fig: Figure, x: float, y: float, radius: float = 6.0) -> int | None:
+    """The drawn firm nearest to pixel (``x``, ``y``) of a saved :func:`network_figure` (from
+    its top left, as a click on the image reports it), or None beyond ``radius`` pixels."""
+    rows, pos = drawn_firms(model)
+    if not len(rows):
+        return None
+    height = fig.get_size_inches()[1] * fig.dpi
+    points = fig.axes[0].transData.transform(pos[rows])
+    distance = np.hypot(points[:, 0] - x, points[:, 1] - (height - y))
+    nearest = int(np.argmin(distance))
+    return int(rows[nearest]) if distance[nearest] <= radius else None
 
 
 def _time_axes(title: str, ylabel: str, right: float = 0.97):
