@@ -37,7 +37,8 @@ def screenshot(scenario: Path, months: int, mechanism: str, out: Path) -> int:
             step_to(page, months)
             panel = open_panel(page, f"{mechanism.replace('_', ' ')} (")
             panel.locator(".v-select").first.click()
-            page.get_by_role("option").first.wait_for(timeout=UI_WAIT_MS)
+            page.get_by_role("option").last.wait_for(timeout=UI_WAIT_MS)
+            page.wait_for_timeout(1000)  # the menu fades in
             png = page.screenshot()
     image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256)
     tmp_out = out.with_suffix(".tmp.png")

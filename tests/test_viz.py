@@ -12,7 +12,7 @@ from sim.params import TABLE, check_range
 from sim.rules import MECHANISMS, Mechanism, Variant
 from sim.viz import controls, firms, server, views
 from sim.viz.controls import groups, mechanism_group
-from sim.viz.session import RunHistory, VizModel, build_model, build_scenario
+from sim.viz.session import RunHistory, VizModel, build_model, build_scenario, problem
 from tests.conftest import SCENARIOS
 from tests.test_viz_browser import require_solara
 
@@ -80,6 +80,8 @@ def test_bad_control_values_are_config_errors():
     with pytest.raises(ConfigError) as err:
         build_scenario(BASELINE, {"rules.partnering.chance": 0.1})
     assert err.value.path == "rules.partnering.chance"
+    assert problem(BASELINE, {"firms.count": 0}).startswith(f"{BASELINE}: firms.count: ")
+    assert problem(BASELINE, {"firms.count": 50}) is None
 
 
 def test_panels_start_at_the_scenario_values_and_list_every_mechanism(tmp_path):

@@ -18,7 +18,7 @@ from sim.config import load_scenario
 from sim.viz import views
 from sim.viz.controls import app_scenario
 from sim.viz.panels import ComparisonView, FirmInspector, NetworkView, ScenarioControls, show
-from sim.viz.session import RunHistory, VizModel
+from sim.viz.session import RunHistory, VizModel, problem
 
 
 def AdoptionView(model):
@@ -61,9 +61,14 @@ def Page():
     play_interval = solara.use_reactive(100)
     render_interval = solara.use_reactive(1)
 
+    error = solara.use_reactive("")
+
     def apply(new: dict) -> None:
+        """Keep the panels' values; Reset uses them only when they make a valid scenario."""
         values.set(new)
-        params.set({**params.value, "controls": new})
+        error.set(problem(path, new) or "")
+        if not error.value:
+            params.set({**params.value, "controls": new})
 
     with solara.AppBar():
         solara.AppBarTitle(f"msme-sim: {scenario.name}")
@@ -93,5 +98,7 @@ def Page():
         with solara.Card("Information"):
             ShowSteps(model.value)
         with solara.Card("Model Parameters"):
+            if error.value:
+                solara.Warning(f"{error.value} (Reset keeps the last valid settings)")
             ScenarioControls(scenario, values.value, apply)
     ComponentsView([(view, 0) for view in COMPONENTS], model.value)  # it edits the list

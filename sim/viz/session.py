@@ -59,6 +59,15 @@ def build_scenario(
     return load_scenario(path, overrides)
 
 
+def problem(scenario_path: str | Path, controls: Mapping[str, Any]) -> str | None:
+    """Why the control values do not make a valid scenario (the one-line error), or None."""
+    try:
+        build_scenario(scenario_path, controls)
+    except ConfigError as err:
+        return str(err)
+    return None
+
+
 def _policies(existing: list, switched: list[str], controls: Mapping[str, Any]) -> list:
     """The file's policy entries with the switched policies replaced as the controls say."""
 
