@@ -29,6 +29,7 @@ VIEWS = {
     "survival_income": lambda m: views.survival_income_figure(m.monthly()),
     "collaboration": lambda m: views.collaboration_figure(m.monthly()),
     "policy_spend": lambda m: views.policy_spend_figure(m.monthly()),
+    "comparison": lambda m: views.comparison_figure(m.monthly(), m.monthly()),
 }
 
 

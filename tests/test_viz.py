@@ -264,11 +264,13 @@ def test_run_history_keeps_the_last_run_with_other_settings():
     assert runs.changes() == [f"rules.partnering.use: {default_use} → random"]
     for _ in range(3):
         third.step()
-    fig = views.comparison_figure(third.monthly(), runs.previous.model.monthly(), runs.changes())
+    earlier = runs.previous.model.monthly()
+    fig = views.comparison_figure(third.monthly(), earlier, runs.changes(), name="survival_rate")
     lines = fig.axes[0].get_lines()
     assert [line.get_label() for line in lines] == ["previous settings", "this run"]
-    assert np.allclose(lines[1].get_ydata(), third.monthly()["digital_share"])
-    assert "random" in fig._suptitle.get_text()
+    assert np.allclose(lines[0].get_ydata(), earlier["survival_rate"])
+    assert np.allclose(lines[1].get_ydata(), third.monthly()["survival_rate"])
+    assert "random" in fig.axes[0].get_title()
 
 
 def test_firm_inspector_shows_every_column_of_a_firm():
@@ -358,6 +360,12 @@ def test_app_page_renders_and_reset_builds_a_model_from_the_panels(monkeypatch):
             state = rc.find(v.DataTable, class_="msme-firm-state").widget
             assert {row["column"] for row in state.items} == set(model.state.declared)
             assert rc.find(v.Html, children=[f"Firm {first['firm']} in month 3"]).widgets
+        elif component is app.ComparisonView:
+            image = rc.find(ipywidgets.Image).widget
+            before = image.value
+            picker = rc.find(v.Select, label="compare").widget
+            picker.v_model = model.catalogue()["survival_rate"].label
+            assert rc.find(ipywidgets.Image).widget.value != before
         else:
             assert rc.find(ipywidgets.Image).widgets
         rc.close()

@@ -161,10 +161,21 @@ def ScenarioControls(scenario: Scenario, values: dict, on_values: Callable[[dict
 
 
 def ComparisonView(model):
-    """This run against the last run with other settings (the session's run history)."""
+    """An outcome (picked from the run's catalogue) of this run and of the last run with other
+    settings (the session's run history)."""
+    catalogue = model.catalogue()
+    name, set_name = solara.use_state(views.COMPARED)
+    labels = {o.label: key for key, o in catalogue.items()}
     runs = model.runs
     previous = runs.previous.model.monthly() if runs.previous is not None else None
-    show(views.comparison_figure(model.monthly(), previous, runs.changes(), model.catalogue()))
+    with solara.Column(classes=["msme-comparison"]):
+        solara.Select(
+            "compare",
+            values=sorted(labels),
+            value=catalogue[name].label if name in catalogue else None,
+            on_value=lambda label: set_name(labels[label]),
+        )
+        show(views.comparison_figure(model.monthly(), previous, runs.changes(), catalogue, name))
 
 
 HEADERS = [{"text": name, "value": name} for name in firms.TABLE_COLUMNS]

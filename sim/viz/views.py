@@ -9,6 +9,7 @@ the village×sector clusters of strong ties are visible; it draws at most ``max_
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -261,8 +262,8 @@ def summary_text(model) -> str:
     )
 
 
-COMPARED = ("digital_share", "survival_rate", "poor_owner_mean_income_idr")
-"""Outcomes the comparison chart plots for this run and the previous settings' run."""
+COMPARED = "digital_share"
+"""The outcome the comparison chart starts with (any outcome of the run can be picked)."""
 
 
 def comparison_figure(
@@ -270,33 +271,27 @@ def comparison_figure(
     previous: pd.DataFrame | None,
     changes: list[str] = (),
     catalogue: dict | None = None,
+    name: str = COMPARED,
 ) -> Figure:
-    """This run (solid) against the last run with other settings (dashed), one row per outcome
-    of :data:`COMPARED`; the title says which settings changed."""
-    fig = figure((5.6, 4.2))
-    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.1, top=0.84, hspace=0.55)
+    """Outcome ``name`` of this run (solid) and of the last run with other settings (dashed);
+    the title says which settings changed."""
+    outcome = _outcome(name, catalogue)
+    scale, unit = (1e6, f"million {outcome.unit}") if outcome.unit.startswith("Rp") else (1, "")
+    fig, ax = _time_axes(outcome.label, unit or outcome.unit)
+    fig.subplots_adjust(top=0.82)
     if previous is None:
-        title = "This run vs previous settings: change a control, press Reset"
+        note = "previous settings: none yet (change a control, press Reset)"
     else:
         more = f" (+{len(changes) - 2} more)" if len(changes) > 2 else ""
-        shown = "; ".join(changes[:2]) + more
-        title = f"This run vs previous settings\n{shown or 'same settings'}"
-    fig.suptitle(title, fontsize=8)
-    axes = fig.subplots(len(COMPARED), 1, sharex=True)
-    for ax, name in zip(axes, COMPARED):
-        outcome = _outcome(name, catalogue)
-        scale, unit = (1e6, f"M {outcome.unit}") if outcome.unit.startswith("Rp") else (1, "")
-        runs = ((previous, "--", "previous settings"), (current, "-", "this run"))
-        for frame, style, label in runs:
-            if frame is not None and len(frame) and name in frame:
-                colour = "#888" if style == "--" else "#1f5fbf"
-                ax.plot(_months(frame), frame[name] / scale, style, color=colour, label=label)
-        ax.set_title(f"{outcome.label}{', ' + unit if unit else ''}", fontsize=7, loc="left")
-        ax.tick_params(labelsize=6)
-        ax.grid(True, color="#eee")
-    if axes[0].get_lines():
-        axes[0].legend(loc="lower right", fontsize=6)
-    axes[-1].set_xlabel("month", fontsize=7)
+        note = "changed: " + ("; ".join(changes[:2]) + more if changes else "nothing")
+    ax.set_title(f"This run vs previous settings: {outcome.label}", fontsize=9, pad=16)
+    ax.text(0.5, 1.01, textwrap.fill(note, 95), transform=ax.transAxes, fontsize=6, ha="center")
+    runs = ((previous, "--", "#888", "previous settings"), (current, "-", "#1f5fbf", "this run"))
+    for frame, style, colour, label in runs:
+        if frame is not None and len(frame) and name in frame:
+            ax.plot(_months(frame), frame[name] / scale, style, color=colour, label=label)
+    if ax.get_lines():
+        ax.legend(loc="best", fontsize=7)
     if not len(current):
-        _no_data(axes[0])
+        _no_data(ax)
     return fig
