@@ -270,7 +270,7 @@ def test_run_history_keeps_the_last_run_with_other_settings():
     assert [line.get_label() for line in lines] == ["previous settings", "this run"]
     assert np.allclose(lines[0].get_ydata(), earlier["survival_rate"])
     assert np.allclose(lines[1].get_ydata(), third.monthly()["survival_rate"])
-    assert "random" in fig.axes[0].get_title()
+    assert any("partnering.use" in text.get_text() for text in fig.axes[0].texts)
 
 
 def test_firm_inspector_shows_every_column_of_a_firm():

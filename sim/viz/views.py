@@ -276,8 +276,10 @@ def comparison_figure(
     """Outcome ``name`` of this run (solid) and of the last run with other settings (dashed);
     the title says which settings changed."""
     outcome = _outcome(name, catalogue)
-    scale, unit = (1e6, f"million {outcome.unit}") if outcome.unit.startswith("Rp") else (1, "")
-    fig, ax = _time_axes(outcome.label, unit or outcome.unit)
+    scale, unit = 1, ("share" if outcome.kind == "share" else outcome.unit)  # shares are 0-1
+    if outcome.unit.startswith("Rp"):
+        scale, unit = 1e6, f"million {outcome.unit}"
+    fig, ax = _time_axes(outcome.label, unit)
     fig.subplots_adjust(top=0.82)
     if previous is None:
         note = "previous settings: none yet (change a control, press Reset)"
