@@ -21,8 +21,8 @@ def village_firms(model, village: int) -> list[dict[str, Any]]:
             "firm": int(row),
             "sector": SECTORS[int(s.sector[row])],
             "level": int(s.level[row]),
-            "revenue": f"{s.revenue[row]:,.0f}",
-            "cash": f"{s.cash[row]:,.0f}",
+            "revenue": f"{round(float(s.revenue[row])):,}",
+            "cash": f"{round(float(s.cash[row])):,}",
             "alive": "yes" if s.alive[row] else "closed",
         }
         for row in rows
