@@ -21,7 +21,7 @@ from sim.config import Scenario
 from sim.interventions import POLICIES
 from sim.params import MAX_COUNT, MAX_IDR, MAX_MONTHS, MAX_OTHER, TABLE, Param
 from sim.registry import keyword_params
-from sim.rules import MECHANISMS, in_scenario
+from sim.rules import MECHANISMS
 
 SCENARIO_ENV = "MSME_SIM_VIZ_SCENARIO"
 """Environment variable through which ``msme-sim viz`` passes the scenario file to the app."""
@@ -255,13 +255,6 @@ def groups(scenario: Scenario) -> list[Group]:
 
     mechanisms = [mechanism_group(name, scenario) for name in month_order(scenario)]
     return [run_group(scenario), *mechanisms, *(policy_group(p, scenario) for p in policy_names())]
-
-
-def mechanism_names(scenario: Scenario | None = None) -> list[str]:
-    """The mechanisms a scenario has (with its plugins'), or the built-ins."""
-    if scenario is None:
-        return sorted(name for name, mech in MECHANISMS.items() if mech.builtin)
-    return list(in_scenario(scenario.plugins))
 
 
 def policy_names() -> list[str]:
