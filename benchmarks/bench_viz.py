@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from sim.viz import views  # noqa: E402
-from sim.viz.controls import build_model, default_scenario  # noqa: E402
+from sim.viz.controls import default_scenario  # noqa: E402
+from sim.viz.session import build_model  # noqa: E402
 
 VIEWS = {
     "network": lambda m: views.network_figure(m),
@@ -28,12 +29,13 @@ VIEWS = {
     "survival_income": lambda m: views.survival_income_figure(m.monthly()),
     "collaboration": lambda m: views.collaboration_figure(m.monthly()),
     "policy_spend": lambda m: views.policy_spend_figure(m.monthly()),
+    "comparison": lambda m: views.comparison_figure(m.monthly(), m.monthly()),
 }
 
 
 def server_side(scenario: Path, firms: int, steps: int, warmup: int = 12) -> dict[str, float]:
     """Median seconds per step of the model and of each view, and of their sum."""
-    model = build_model(scenario, firms=firms, months=warmup + steps)
+    model = build_model(scenario, {"firms.count": firms, "months": warmup + steps})
     for _ in range(warmup):
         model.step()
     times: dict[str, list[float]] = {name: [] for name in ["step", *VIEWS, "total"]}

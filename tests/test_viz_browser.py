@@ -140,36 +140,119 @@ def plot_changes(page, index: int, before: str, timeout_s: float = 60) -> bool:
     return False
 
 
+def open_panel(page, title: str):
+    """Open the sidebar panel whose header starts with ``title``; return the panel."""
+    header = page.locator(".msme-panel", has_text=title).first
+    header.click()
+    panel = page.locator(".v-expansion-panel", has=header)
+    panel.locator(".v-expansion-panel-content").first.wait_for(timeout=UI_WAIT_MS)
+    return panel
+
+
+def pick_variant(page, mechanism: str, variant: str) -> None:
+    """Open the panel of ``mechanism`` and choose ``variant`` in its variant picker."""
+    panel = open_panel(page, f"{mechanism.replace('_', ' ')} (")
+    panel.locator(".v-select").first.click()
+    page.get_by_role("option", name=variant, exact=True).click()
+
+
+def firm_pixel(scenario: Path) -> tuple[float, float]:
+    """Where the network view draws a firm of ``scenario`` (pixels from the image's top left):
+    a founder's place depends only on its village and sector, so a local model tells."""
+    import io
+
+    from sim.viz import views
+    from sim.viz.session import build_model
+
+    model = build_model(scenario)
+    rows, pos = views.drawn_firms(model)
+    fig = views.network_figure(model)
+    fig.savefig(io.BytesIO(), format="png")
+    x, y = fig.axes[0].transData.transform(pos[rows[0]])
+    return float(x), float(fig.get_size_inches()[1] * fig.dpi - y)
+
+
+def step_to(page, months: int) -> None:
+    step = page.get_by_role("button", name="Step")
+    for k in range(1, months + 1):
+        step.click()
+        page.get_by_text(f"Step: {k}", exact=True).wait_for(timeout=UI_WAIT_MS)
+
+
+def reset(page) -> None:
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("Step: 0", exact=True).wait_for(timeout=UI_WAIT_MS)
+
+
+def assert_clean(page) -> None:
+    assert page.locator(".v-alert.error").count() == 0
+    assert page.get_by_text("Traceback").count() == 0
+    assert page.errors == []
+    assert page.remote_requests == []
+
+
+COLLABORATION, COMPARISON = 3, 5  # figure indices on the page (see sim.viz.app.COMPONENTS)
+
+
 def test_step_slider_reset_in_browser(chromium_page, viz_server, tmp_path):
     page = chromium_page
     page.set_viewport_size({"width": 1400, "height": 1300})
     page.goto(viz_server)
     page.get_by_text("Step: 0").wait_for(timeout=UI_WAIT_MS)
-    page.locator("img").nth(4).wait_for(timeout=UI_WAIT_MS)
+    page.locator("img").nth(COMPARISON).wait_for(timeout=UI_WAIT_MS)
     adoption_before = plot_data(page, 1)
 
-    step = page.get_by_role("button", name="Step")
-    for k in range(1, 5):
-        step.click()
-        page.get_by_text(f"Step: {k}", exact=True).wait_for(timeout=UI_WAIT_MS)
+    step_to(page, 4)
     page.get_by_text("Month 4 of 24").wait_for(timeout=UI_WAIT_MS)
     assert plot_changes(page, 1, adoption_before)
 
-    firms = page.get_by_role("slider", name="Firms")
+    firms = open_panel(page, "Run (").get_by_role("slider").nth(1)  # seed, firms, ...
     firms.focus()
     firms.press("Home")
     for _ in range(2):
         firms.press("ArrowRight")
     assert firms.get_attribute("aria-valuenow") == "150"
-    page.get_by_role("button", name="Reset").click()
-    page.get_by_text("Step: 0", exact=True).wait_for(timeout=UI_WAIT_MS)
+    page.get_by_text("Firms: 150 firms").wait_for(timeout=UI_WAIT_MS)  # the value is shown
+    reset(page)
     page.get_by_text("Month 0 of 24: 150 firms alive").wait_for(timeout=UI_WAIT_MS)
-    step.click()
-    page.get_by_text("Step: 1", exact=True).wait_for(timeout=UI_WAIT_MS)
+    step_to(page, 1)
     page.screenshot(path=str(tmp_path / "viz.png"), full_page=True)
 
-    assert page.locator(".v-alert.error").count() == 0
-    assert page.get_by_text("Traceback").count() == 0
-    assert page.errors == []
-    assert page.remote_requests == []
+    assert_clean(page)
     assert (tmp_path / "viz.png").stat().st_size > 20_000
+
+
+def test_picking_another_variant_changes_the_charts(chromium_page, viz_server, tmp_path):
+    page = chromium_page
+    page.set_viewport_size({"width": 1400, "height": 1300})
+    page.goto(viz_server)
+    page.get_by_text("Step: 0").wait_for(timeout=UI_WAIT_MS)
+    page.locator("img").nth(COMPARISON).wait_for(timeout=UI_WAIT_MS)
+    step_to(page, 6)
+    page.get_by_text("Month 6 of 24").wait_for(timeout=UI_WAIT_MS)
+    time.sleep(1)  # let the last redraw land
+    built_in = plot_data(page, COLLABORATION)
+    comparison = plot_data(page, COMPARISON)
+
+    pick_variant(page, "partnering", "random")
+    page.get_by_text("1 setting(s) changed").wait_for(timeout=UI_WAIT_MS)
+    reset(page)
+    step_to(page, 6)
+    page.get_by_text("Month 6 of 24").wait_for(timeout=UI_WAIT_MS)
+    # The same seed and month with another partner choice: the collaboration chart differs,
+    # and the comparison chart now shows both runs.
+    assert plot_changes(page, COLLABORATION, built_in)
+    assert plot_changes(page, COMPARISON, comparison)
+
+    x, y = firm_pixel(tmp_path / "viz_small.yaml")
+    page.locator("img.msme-clickable").click(position={"x": x, "y": y})
+    page.get_by_text("in month 6").wait_for(timeout=UI_WAIT_MS)  # the inspector shows it
+
+    table = page.locator(".msme-firm-table")
+    first = table.locator("tbody tr td").first.inner_text()
+    table.locator("tbody tr").first.click()
+    page.get_by_text(f"Firm {first} in month 6").wait_for(timeout=UI_WAIT_MS)
+    names = page.locator(".msme-firm-state tbody tr td:first-child").all_inner_texts()
+    assert {"alive", "level", "cash", "partner"} <= set(names)  # core and mechanisms' columns
+    page.screenshot(path=str(tmp_path / "viz.png"), full_page=True)
+    assert_clean(page)

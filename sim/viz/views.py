@@ -9,6 +9,7 @@ the village×sector clusters of strong ties are visible; it draws at most ``max_
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -71,16 +72,30 @@ def _spread(rows: np.ndarray, limit: int) -> np.ndarray:
     return rows[np.linspace(0, len(rows) - 1, limit).astype(np.int64)]
 
 
-def network_figure(model, max_firms: int = 2500, max_edges: int = 1500) -> Figure:
+MAX_FIRMS_DRAWN = 2500
+
+
+def drawn_firms(model, max_firms: int = MAX_FIRMS_DRAWN) -> tuple[np.ndarray, np.ndarray]:
+    """The living firms the network view draws (rows) and every row's position."""
+    s = model.state
+    pos = firm_positions(s.village, s.sector, model.villages.count)
+    return _spread(np.flatnonzero(s.alive), max_firms), pos
+
+
+def network_figure(
+    model,
+    max_firms: int = MAX_FIRMS_DRAWN,
+    max_edges: int = 1500,
+    highlight: int | None = None,
+) -> Figure:
     """Living firms by village (grid cells) and sector (around the centre), coloured by digital
-    level, with a sample of their ties."""
+    level, with a sample of their ties; firm ``highlight`` (a row) is ringed."""
     s = model.state
     n_villages = model.villages.count
     cols = max(1, math.ceil(math.sqrt(n_villages)))
     rows_grid = math.ceil(n_villages / cols)
-    pos = firm_positions(s.village, s.sector, n_villages)
+    drawn, pos = drawn_firms(model, max_firms)
     living = np.flatnonzero(s.alive)
-    drawn = _spread(living, max_firms)
 
     fig = figure((5.6, 4.2))
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.07, top=0.94)
@@ -96,6 +111,8 @@ def network_figure(model, max_firms: int = 2500, max_edges: int = 1500) -> Figur
     for level, (colour, name) in enumerate(zip(LEVEL_COLOURS, LEVEL_NAMES)):
         rows = drawn[s.level[drawn] == level]
         ax.scatter(pos[rows, 0], pos[rows, 1], s=7, c=colour, label=f"{name} ({len(rows)})")
+    if highlight is not None and highlight < s.n:
+        ax.scatter(*pos[highlight], s=90, facecolors="none", edgecolors="#d62728", linewidths=1.5)
     for v in range(n_villages):
         ax.text(v % cols + 0.04, v // cols + 0.04, str(v), fontsize=6, color="#888")
     ax.set_xticks(np.arange(cols + 1))
@@ -113,6 +130,19 @@ def network_figure(model, max_firms: int = 2500, max_edges: int = 1500) -> Figur
     )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=7, frameon=False)
     return fig
+
+
+def firm_at(model, fig: Figure, x: float, y: float, radius: float = 6.0) -> int | None:
+    """The drawn firm nearest to pixel (``x``, ``y``) of a saved :func:`network_figure` (from
+    its top left, as a click on the image reports it), or None beyond ``radius`` pixels."""
+    rows, pos = drawn_firms(model)
+    if not len(rows):
+        return None
+    height = fig.get_size_inches()[1] * fig.dpi
+    points = fig.axes[0].transData.transform(pos[rows])
+    distance = np.hypot(points[:, 0] - x, points[:, 1] - (height - y))
+    nearest = int(np.argmin(distance))
+    return int(rows[nearest]) if distance[nearest] <= radius else None
 
 
 def _time_axes(title: str, ylabel: str, right: float = 0.97):
@@ -230,3 +260,40 @@ def summary_text(model) -> str:
         f"Month {model.month} of {model.scenario.months}: {alive:,} firms alive, "
         f"{digital:.0%} digital, policy spending Rp {model.policy_spend_idr / 1e9:,.2f} bn"
     )
+
+
+COMPARED = "digital_share"
+"""The outcome the comparison chart starts with (any outcome of the run can be picked)."""
+
+
+def comparison_figure(
+    current: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    changes: list[str] = (),
+    catalogue: dict | None = None,
+    name: str = COMPARED,
+) -> Figure:
+    """Outcome ``name`` of this run (solid) and of the last run with other settings (dashed);
+    the title says which settings changed."""
+    outcome = _outcome(name, catalogue)
+    scale, unit = 1, ("share" if outcome.kind == "share" else outcome.unit)  # shares are 0-1
+    if outcome.unit.startswith("Rp"):
+        scale, unit = 1e6, f"million {outcome.unit}"
+    fig, ax = _time_axes(outcome.label, unit)
+    fig.subplots_adjust(top=0.82)
+    if previous is None:
+        note = "previous settings: none yet (change a control, press Reset)"
+    else:
+        more = f" (+{len(changes) - 2} more)" if len(changes) > 2 else ""
+        note = "changed: " + ("; ".join(changes[:2]) + more if changes else "nothing")
+    ax.set_title(f"This run vs previous settings: {outcome.label}", fontsize=9, pad=16)
+    ax.text(0.5, 1.01, textwrap.fill(note, 95), transform=ax.transAxes, fontsize=6, ha="center")
+    runs = ((previous, "--", "#888", "previous settings"), (current, "-", "#1f5fbf", "this run"))
+    for frame, style, colour, label in runs:
+        if frame is not None and len(frame) and name in frame:
+            ax.plot(_months(frame), frame[name] / scale, style, color=colour, label=label)
+    if ax.get_lines():
+        ax.legend(loc="best", fontsize=7)
+    if not len(current):
+        _no_data(ax)
+    return fig
