@@ -9,7 +9,8 @@ cash, the budget they could not spend). Government, banks and the outside world 
 matrix: their columns are the month's public spending, net lending and net payments across the
 regency's border. ``accounts_gap_idr`` is the largest difference between a checked sector's
 booked flows and the change in its money (0 up to rounding); the households are checked from
-the second month on (the first month sets their opening savings).
+the second month on (the first month sets their opening savings), and a sector whose mechanism
+is switched off (finance for firms, households) is not checked.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def money(model) -> dict[str, float | None]:
         pending = sh.capital_transfers.sum() + sh.flows["returned_idr"].sum()
         pending += sh.ledger.get("wages", 0.0) + sh.ledger.get("drawings", 0.0)
         households = float(sh.household_savings.sum() + pending)
-    return {"firms": float(s.cash.sum()), "households": households}
+    # Firms bank their sales and pay their bills in finance: with it off their cash is not kept.
+    firms = float(s.cash.sum()) if model.rules.get("finance") is not None else None
+    return {"firms": firms, "households": households}
 
 
 @variant("accounts", "transactions_matrix", default=True)
