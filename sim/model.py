@@ -23,6 +23,7 @@ from sim.config import Scenario, scenario_from_dict
 from sim.declarations import SharedState
 from sim.domain import SECTOR_PRICE_IDR, SECTORS
 from sim.interventions import POLICIES, SHOCKS, instantiate
+from sim.kernels import one_blas_thread
 from sim.population import fill_firms, make_villages
 from sim.rules import MECHANISMS, START, bind
 from sim.state import Firm, FirmState
@@ -86,13 +87,14 @@ class MSMEModel(mesa.Model):
     # --- the month ------------------------------------------------------------------------------
     def step(self) -> None:
         """One month: the phases in the order the mechanisms declare (docs/ODD.md)."""
-        self.start_month()
-        for phase in self.schedule:
-            if phase == START:
-                self.apply_interventions()
-            else:
-                self.apply_rule(phase)
-        self.record_month()
+        with one_blas_thread():
+            self.start_month()
+            for phase in self.schedule:
+                if phase == START:
+                    self.apply_interventions()
+                else:
+                    self.apply_rule(phase)
+            self.record_month()
 
     def start_month(self) -> None:
         s = self.state
