@@ -95,7 +95,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "sim.yamlfile",
         "sim.plugins",
     ),
-    ("sim.settings", "sim.resources"),  # generic setting checks, memory estimates
+    ("sim.settings", "sim.resources", "sim.perfirm"),  # generic setting checks, memory estimates
     ("sim.rules", "sim.interventions"),  # the registries of mechanisms, policies and shocks
     ("sim.state", "sim.network"),
     ("sim.population", "sim.rules.common"),
