@@ -1,9 +1,10 @@
 """Where a month goes: cProfile of the full model with one policy running, per phase.
 
 Usage: ``python benchmarks/profile_model.py [--firms 100000] [--months 6] [--top 25]``.
-The scenario is ``policy_digital_training`` (the baseline with every built-in mechanism on and
-a training policy running) at the given size. Prints milliseconds per month for each phase of
-the month (timed around each rule) and the functions cProfile finds most expensive.
+The scenario is the benchmark's (``bench_model.bench_scenario``: every built-in mechanism on
+and the digital-training policy running) at the given size. Prints milliseconds per month for
+each phase of the month (timed around each rule) and the functions cProfile finds most
+expensive.
 """
 
 from __future__ import annotations
@@ -17,21 +18,8 @@ from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def scenario(n: int, months: int):
-    """The profiled scenario: every mechanism on, the digital-training policy running."""
-    from sim.config import load_scenario
-
-    return load_scenario(
-        HERE.parent / "scenarios" / "policy_digital_training.yaml",
-        [
-            f"firms.count={n}",
-            f"firms.villages={max(n // 100, 1)}",
-            f"months={months + 2}",
-            f"policies.0.end={months + 2}",
-        ],
-    )
+sys.path.insert(0, str(HERE))
+from bench_model import bench_scenario  # noqa: E402
 
 
 def phases(model, months: int) -> dict[str, float]:
@@ -62,7 +50,7 @@ def main(argv=None) -> int:
     from sim.model import MSMEModel
 
     start = time.perf_counter()
-    model = MSMEModel(scenario(args.firms, args.months * 2), seed=1)
+    model = MSMEModel(bench_scenario(args.firms, args.months * 2 + 2), seed=1)
     build = time.perf_counter() - start
     model.step()  # warm-up: first-use caches and compiled kernels
     per_phase = phases(model, args.months)
