@@ -238,5 +238,8 @@ def _warm_up() -> None:
     from sim.config import scenario_from_dict
     from sim.model import MSMEModel
 
-    scenario = scenario_from_dict({"name": "warm-up", "months": 1, "firms": {"count": 50}})
-    MSMEModel(scenario, seed=0).run()
+    try:
+        scenario = scenario_from_dict({"name": "warm-up", "months": 1, "firms": {"count": 50}})
+        MSMEModel(scenario, seed=0).run()
+    except Exception:  # only a head start: a run that needs it loads the same on its own
+        pass
