@@ -113,7 +113,7 @@ class _Kernel:
             names = self.fn.__code__.co_freevars
             namespace.update(zip(names, (c.cell_contents for c in self.fn.__closure__)))
         exec(compile(module, f"<per-firm rule {self.fn.__qualname__}>", "exec"), namespace)
-        namespace["_one"] = numba.njit(namespace["_one"])
+        namespace["_one"] = numba.njit(inline="always")(namespace["_one"])
         return numba.njit(namespace["_loop"])
 
 
