@@ -178,7 +178,7 @@ def cmd_bench(args) -> int:
         raise ConfigError(str(script), "bench", "benchmarks/ not found: run from a source checkout")
     bench = runpy.run_path(str(script))
     out = Path(args.out) if args.out else script.parent
-    bench["run"](quick=args.quick, million=args.million, out=out)
+    bench["run"](quick=args.quick, million=args.million, out=out, province=args.province)
     return 0
 
 
@@ -366,6 +366,9 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="speed and memory benchmarks (writes benchmarks/RESULTS.md)")
     b.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     b.add_argument("--million", action="store_true", help="also run 1,000,000 firms × 120 months")
+    b.add_argument(
+        "--province", action="store_true", help="also run 10,000,000 firms × 120 months (~15 GB)"
+    )
     b.add_argument("--out", help="where to write RESULTS.md (default benchmarks/)")
     b.set_defaults(func=cmd_bench)
     bt = sub.add_parser("batch", help="run an experiment file: arms × replications (resumable)")

@@ -1,12 +1,12 @@
 """MSMEModel: firms in villages, their networks, and one month per step.
 
 Firm state lives in NumPy columns (``model.state``); every living firm is also a Mesa agent
-(``model.agents``) whose attributes are views on its row. The model is assembled from the
-declarations of its units (``sim.catalogue``): the firm columns, the shared model fields
-(``model.shared``), the outcomes and the order of the month all come from the mechanisms,
-policies and shocks of the scenario; this file names none of them. Each phase of ``step()`` is a
-rule chosen in the scenario (``sim.rules``) and draws from its own random stream, so switching one
-mechanism or policy on does not reshuffle another phase's draws.
+(``model.agents``, created when first asked for) whose attributes are views on its row. The
+model is assembled from the declarations of its units (``sim.catalogue``): the firm columns,
+the shared model fields (``model.shared``), the outcomes and the order of the month all come
+from the mechanisms, policies and shocks of the scenario; this file names none of them. Each
+phase of ``step()`` is a rule chosen in the scenario (``sim.rules``) and draws from its own
+random stream, so switching one mechanism or policy on does not reshuffle another phase's draws.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sim.config import Scenario, scenario_from_dict
 from sim.declarations import SharedState
 from sim.domain import SECTOR_PRICE_IDR, SECTORS
 from sim.interventions import POLICIES, SHOCKS, instantiate
+from sim.kernels import one_blas_thread
 from sim.population import fill_firms, make_villages
 from sim.rules import MECHANISMS, START, bind
 from sim.state import Firm, FirmState
@@ -80,7 +81,8 @@ class MSMEModel(mesa.Model):
         self.shocks = instantiate(SHOCKS, scenario.shocks)
         for intervention in (*self.policies, *self.shocks):
             intervention.initialize(self)
-        self.views: list[Firm | None] = [Firm(self, row) for row in range(n)]
+        self.views: dict[int, Firm] = {}  # agent views, created when first asked for
+        self._viewed = 0  # rows below this have had their view created (or were dead)
         self.outcomes = catalogue.outcomes(scenario)
         self.history = {name: np.full(scenario.months, np.nan) for name in self.outcomes}
         self.checker = (
@@ -99,22 +101,23 @@ class MSMEModel(mesa.Model):
     # --- the month ------------------------------------------------------------------------------
     def step(self) -> None:
         """One month: the phases in the order the mechanisms declare (docs/ODD.md)."""
-        self.start_month()
-        checker = self.checker
-        if checker is not None:
-            checker.start_month()
-        for phase in self.schedule:
+        with one_blas_thread():
+            self.start_month()
+            checker = self.checker
             if checker is not None:
-                checker.phase = phase
-            if phase == START:
-                self.apply_interventions()
-            else:
-                self.apply_rule(phase)
+                checker.start_month()
+            for phase in self.schedule:
+                if checker is not None:
+                    checker.phase = phase
+                if phase == START:
+                    self.apply_interventions()
+                else:
+                    self.apply_rule(phase)
+                if checker is not None:
+                    checker.after(phase)
             if checker is not None:
-                checker.after(phase)
-        if checker is not None:
-            checker.end_month()
-        self.record_month()
+                checker.end_month()
+            self.record_month()
 
     def start_month(self) -> None:
         s = self.state
@@ -156,20 +159,43 @@ class MSMEModel(mesa.Model):
         """Village×sector cell of every firm row."""
         return self.state.village * len(SECTORS) + self.state.sector
 
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Every living firm as a Mesa agent (views on the firm rows, created on first access)."""
+        self._create_views()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict:
+        self._create_views()
+        return super().agents_by_type
+
+    def _create_views(self) -> None:
+        """Give every living firm added since the last call its agent view, in row order.
+
+        Views are lazy: a run that never asks for agents builds none, so building the model and
+        tying entrants in stay column operations; asking once costs one view per living firm."""
+        s = self.state
+        for row in np.flatnonzero(s.alive[self._viewed :]) + self._viewed:
+            self.views[int(row)] = Firm(self, int(row))
+        self._viewed = s.n
+
     def living_firms(self) -> Iterator[Firm]:
         """Agent views of living firms in row order (for per-firm rules)."""
-        return (self.views[row] for row in np.flatnonzero(self.state.alive))
+        self._create_views()
+        views = self.views
+        return (views[row] for row in np.flatnonzero(self.state.alive).tolist())
 
     def close_firms(self, rows: np.ndarray) -> None:
         """Mark ``rows`` dead, let every unit close its part of them, remove their agents."""
         self.state.alive[rows] = False
         for unit in self.units:
             unit.close(self, rows)
-        for row in rows:
-            view = self.views[row]
-            if view is not None:
-                view.remove()
-                self.views[row] = None
+        if self.views:
+            for row in rows.tolist():
+                view = self.views.pop(row, None)
+                if view is not None:
+                    view.remove()
         self.exits_this_month += len(rows)
 
     def open_firms(self, count: int, rng: np.random.Generator) -> None:
@@ -180,7 +206,6 @@ class MSMEModel(mesa.Model):
         fill_firms(s, rows, self.scenario, self.villages, rng, village_weights=weights)
         new = np.arange(rows.start, rows.stop)
         self.net = network.attach(self.net, new, s.village, s.sector, self.scenario.networks, rng)
-        self.views.extend(Firm(self, row) for row in new)
         self.entries_this_month += count
 
     # --- results --------------------------------------------------------------------------------

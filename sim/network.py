@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from sim.kernels import jit
+
 
 @dataclass
 class Networks:
@@ -22,11 +24,12 @@ class Networks:
     weak: sp.csr_matrix
     groups: sp.csr_matrix
     group_village: np.ndarray  # village of each group, -1 for regency-wide groups
-    ties_csr: sp.csr_matrix = field(init=False, repr=False)
+    ties_csr: sp.csr_matrix | None = field(default=None, repr=False)  # strong ∪ weak, 0/1
     cache: dict = field(default_factory=dict, repr=False)  # derived arrays, rebuilt with the net
 
     def __post_init__(self):
-        self.ties_csr = self.ties()
+        if self.ties_csr is None:
+            self.ties_csr = self.ties()
 
     def edge_list(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(source, target) rows of every stored entry of the ``name`` matrix, cached."""
@@ -191,21 +194,67 @@ def attach(
     weak_tie = (rng.random(len(src)) < cfg.rewire_p) | ~has_peer
     anywhere = rng.integers(0, max(rows[0], 1), size=len(src)) if len(rows) else src
     dst = np.where(weak_tie, anywhere, pick)
-    strong = _grow(net.strong, n) + _symmetric(src[~weak_tie], dst[~weak_tie], n)
-    weak = _grow(net.weak, n) + _symmetric(src[weak_tie], dst[weak_tie], n)
     who, grp = memberships(
         rows, village, net.group_village, cfg.groups_per_firm, cfg.regency_group_share, rng
     )
-    new_groups = sp.csr_matrix((np.ones(len(who), np.float32), (who, grp)), shape=(n, net.n_groups))
-    groups = _grow(net.groups, n, net.n_groups) + new_groups
-    grown = Networks(_binary(strong), _binary(weak), _binary(groups), net.group_village)
+    # Every new tie has an entrant at one end and every old firm's new contacts are entrants,
+    # whose rows come after all its old contacts: the grown layers are the old ones with the
+    # new entries appended to each row (one pass, no sparse sum and re-sort of the whole net).
+    grown = Networks(
+        _with_ties(net.strong, n, src[~weak_tie], dst[~weak_tie]),
+        _with_ties(net.weak, n, src[weak_tie], dst[weak_tie]),
+        _with_ties(net.groups, n, who, grp, symmetric=False, n_cols=net.n_groups),
+        net.group_village,
+        ties_csr=_with_ties(net.ties_csr, n, src, dst),
+    )
     merged = np.r_[order, rows]
     grown.cache["cell_order"] = merged[np.argsort(cell[merged], kind="stable")]  # nearly sorted
     return grown
 
 
-def _grow(m: sp.csr_matrix, n_rows: int, n_cols: int | None = None) -> sp.csr_matrix:
-    """``m`` padded with empty rows (and columns, for square matrices) to the new size."""
-    cols = n_rows if n_cols is None else n_cols
-    indptr = np.r_[m.indptr, np.full(n_rows - m.shape[0], m.indptr[-1])]
-    return sp.csr_matrix((m.data, m.indices, indptr), shape=(n_rows, cols))
+def _with_ties(
+    m: sp.csr_matrix,
+    n: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    symmetric: bool = True,
+    n_cols: int | None = None,
+) -> sp.csr_matrix:
+    """The 0/1 matrix ``m`` grown to ``n`` rows with entries (rows, cols) added (and (cols,
+    rows) when ``symmetric``; self-ties and duplicates dropped), for new entries that sort after
+    every old entry of their row: each row of a new firm, or a new firm's column in an old row.
+    Equal to the sum of the two made binary, in canonical form."""
+    cols_total = n if n_cols is None else n_cols
+    rows, cols = rows.astype(np.int64), cols.astype(np.int64)
+    if symmetric:
+        keep = rows != cols
+        rows, cols = np.r_[rows[keep], cols[keep]], np.r_[cols[keep], rows[keep]]
+    key = np.unique(rows * cols_total + cols)  # sorted by row, then column
+    new_rows, new_cols = key // cols_total, key % cols_total
+    old = np.zeros(n, dtype=np.int64)
+    old[: m.shape[0]] = np.diff(m.indptr)
+    added = np.bincount(new_rows, minlength=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(old + added, out=indptr[1:])
+    dtype = (
+        np.int32 if indptr[-1] < np.iinfo(np.int32).max and max(n, cols_total) < 2**31 else np.int64
+    )
+    indices = _merge_rows(m.indptr, m.indices, indptr, new_rows, new_cols, dtype(0))
+    data = np.ones(len(indices), dtype=m.data.dtype)
+    return sp.csr_matrix((data, indices, indptr.astype(dtype)), shape=(n, cols_total))
+
+
+@jit
+def _merge_rows(old_indptr, old_indices, indptr, new_rows, new_cols, kind):
+    """Indices of the merged rows: each old row's entries, then its new ones (in order)."""
+    out = np.empty(indptr[-1], dtype=type(kind))
+    at = indptr[:-1].copy()
+    for r in range(len(old_indptr) - 1):
+        for k in range(old_indptr[r], old_indptr[r + 1]):
+            out[at[r]] = old_indices[k]
+            at[r] += 1
+    for k in range(len(new_rows)):
+        r = new_rows[k]
+        out[at[r]] = new_cols[k]
+        at[r] += 1
+    return out

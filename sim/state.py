@@ -69,7 +69,7 @@ class FirmState:
     ):
         cap = max(capacity or n, 1)
         declared = {c.name: c for c in columns}
-        cols = {c.name: np.full(cap, c.default, dtype=c.dtype) for c in declared.values()}
+        cols = {c.name: _filled(cap, c.default, c.dtype) for c in declared.values()}
         object.__setattr__(self, "_cols", cols)
         object.__setattr__(self, "declared", declared)
         object.__setattr__(self, "n", n)
@@ -103,11 +103,19 @@ class FirmState:
         if new_n > cap:
             new_cap = max(new_n, int(cap * 1.5) + 16)
             for name, col in self._cols.items():
-                bigger = np.full((new_cap, *col.shape[1:]), self.declared[name].default, col.dtype)
+                bigger = _filled((new_cap, *col.shape[1:]), self.declared[name].default, col.dtype)
                 bigger[:cap] = col
                 self._cols[name] = bigger
         object.__setattr__(self, "n", new_n)
         return slice(start, new_n)
+
+
+def _filled(shape, value, dtype) -> np.ndarray:
+    """A column holding ``value``; zeros come from the allocator untouched (pages are mapped on
+    first write), so building is fast and a column a run never writes costs no memory."""
+    if not value:
+        return np.zeros(shape, dtype=dtype)
+    return np.full(shape, value, dtype=dtype)
 
 
 class Firm(mesa.Agent):

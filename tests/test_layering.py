@@ -86,7 +86,7 @@ def test_writing_a_report_loads_no_model_module(tmp_path):
 #: layers only, plus modules of its own package where that package is listed in ``INTERNAL``.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # leaves: errors, domain constants, the atomic writer, the outcome record
-    ("sim.errors", "sim.domain", "sim.fileio", "sim.outcomes", "sim.version"),
+    ("sim.errors", "sim.domain", "sim.fileio", "sim.outcomes", "sim.version", "sim.kernels"),
     # the parameter table (rows only), registries, declarations, file readers
     (
         "sim.params",
@@ -96,7 +96,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "sim.yamlfile",
         "sim.plugins",
     ),
-    ("sim.settings", "sim.resources"),  # generic setting checks, memory estimates
+    ("sim.settings", "sim.resources", "sim.perfirm"),  # generic setting checks, memory estimates
     ("sim.rules", "sim.interventions"),  # the registries of mechanisms, policies and shocks
     ("sim.state", "sim.network"),
     ("sim.population", "sim.rules.common"),

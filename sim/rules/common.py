@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.domain import SECTORS
+from sim.kernels import jit
 
 #: Collaborative-governance indicators of each village cluster (DeSeve 2007; Tumang study,
 #: seeds/004), the columns of ``model.shared.governance``.
@@ -46,9 +47,15 @@ def gini(values: np.ndarray) -> float:
 
 def first_group(groups) -> np.ndarray:
     """Each firm's first group (-1 for none): the group it pools and promotes with."""
-    has = np.diff(groups.indptr) > 0
-    first = np.full(groups.shape[0], -1, dtype=np.int64)
-    first[has] = groups.indices[groups.indptr[:-1][has]]
+    return _first_entry(groups.indptr, groups.indices)
+
+
+@jit
+def _first_entry(indptr, indices):
+    first = np.full(len(indptr) - 1, -1, dtype=np.int64)
+    for row in range(len(first)):
+        if indptr[row + 1] > indptr[row]:
+            first[row] = indices[indptr[row]]
     return first
 
 

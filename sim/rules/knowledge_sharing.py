@@ -28,6 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.domain import SECTORS
+from sim.kernels import jit
 from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION
 from sim.rules import SharedField, mechanism, rule_table, variant
@@ -91,17 +92,28 @@ P = rule_table(
 )
 
 
-def shared_gaps(layer: sp.csr_matrix, knowledge: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Per-firm sum of the gaps shared over a tie layer: Σ_j max(k_j − k_i, 0) × share_j.
+def gaps_and_contacts(
+    layer: sp.csr_matrix, knowledge: np.ndarray, share: np.ndarray, alive: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per firm, over a tie layer: the sum of the gaps shared, Σ_j max(k_j − k_i, 0) × share_j,
+    and the living contacts, Σ_j alive_j. One compiled pass over the ties in CSR order."""
+    return _gaps_and_contacts(layer.indptr, layer.indices, knowledge, share, alive)
 
-    One pass over the layer's ties in CSR order (O(ties)); no edge list is built.
-    """
-    contacts = layer.indices
-    gaps = knowledge[contacts] - np.repeat(knowledge, np.diff(layer.indptr))
-    np.maximum(gaps, 0.0, out=gaps)
-    gaps *= share[contacts]
-    summed = sp.csr_matrix((gaps, contacts, layer.indptr), shape=layer.shape)
-    return summed @ np.ones(layer.shape[1])
+
+@jit
+def _gaps_and_contacts(indptr, indices, knowledge, share, alive):
+    n = len(indptr) - 1
+    gaps, contacts = np.zeros(n), np.zeros(n)
+    for i in range(n):
+        gap, count, own = 0.0, 0.0, knowledge[i]
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            d = knowledge[j] - own
+            if d > 0.0:
+                gap += d * share[j]
+            count += alive[j]
+        gaps[i], contacts[i] = gap, count
+    return gaps, contacts
 
 
 @M.on_setup
@@ -146,9 +158,8 @@ def trust_weighted(
     s, net = model.state, model.net
     alive = s.alive.astype(np.float64)
     share = s.openness * alive  # dead contacts share nothing
-    from_strong = shared_gaps(net.strong, s.knowledge, share)
-    from_weak = shared_gaps(net.weak, s.knowledge, share)
-    live_strong, live_weak = net.strong @ alive, net.weak @ alive
+    from_strong, live_strong = gaps_and_contacts(net.strong, s.knowledge, share, alive)
+    from_weak, live_weak = gaps_and_contacts(net.weak, s.knowledge, share, alive)
     attention = live_strong + weak_weight * live_weak
     absorb = s.trust * (0.5 + 0.5 * s.literacy) * alive
     governance = model.shared.governance

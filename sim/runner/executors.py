@@ -123,20 +123,38 @@ def process_context():
     return get_context("spawn")
 
 
+#: Warm process pools of this process, by worker count: a batch that ends normally leaves its
+#: workers (imports, compiled kernels and caches loaded) for the next batch of the session.
+_WARM: dict[tuple[int, int], ProcessPoolExecutor] = {}
+
+
 @contextmanager
 def _processes(workers: int, scheduler: str | None, file: str):
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=process_context(),
-        initializer=init_worker,
-        initargs=(os.getpid(),),
-    )
+    key = (os.getpid(), workers)  # a forked child never reuses its parent's pool
+    pool = _WARM.pop(key, None)  # taken while in use: a nested batch opens its own
+    if pool is None or getattr(pool, "_broken", False):
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=process_context(),
+            initializer=init_worker,
+            initargs=(os.getpid(),),
+        )
     try:
         yield Pool(pool.submit, wait, 2 * workers)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    if getattr(pool, "_broken", False):  # a worker died: this pool takes no more tasks
+        pool.shutdown(wait=True)
+    else:
+        _WARM[key] = pool
+
+
+def close_warm_pools() -> None:
+    """End the warm worker processes kept for later batches (they also end with this process)."""
+    while _WARM:
+        _, pool = _WARM.popitem()
+        pool.shutdown(wait=True)
 
 
 @contextmanager
@@ -164,16 +182,36 @@ def _dask(workers: int, scheduler: str | None, file: str):
             cluster.close()
 
 
+#: Thread pools of numerical libraries a worker may load later: one thread each, since the
+#: workers already use the cores.
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+)
+
+
 def init_worker(batch: int) -> None:
     """Pool worker initializer: let go of the results directory's lock a forked worker
     inherits, and end this worker as soon as the batch process ``batch`` is gone (even after
     ``kill -9``), so no orphan keeps the lock or writes into a directory a rerun reopens.
+
+    Then warm the worker once for all its runs: BLAS and OpenMP pinned to one thread (two
+    workers with a BLAS thread pool each oversubscribe the cores), and a tiny model run so the
+    imports, compiled kernels and first-use caches are loaded before the first task.
 
     A thread waits on a pidfd (Linux: woken the moment the process exits) or else polls.
     """
     from sim.store import drop_inherited_locks
 
     drop_inherited_locks()
+    for name in THREAD_VARIABLES:
+        os.environ[name] = "1"
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+    _warm_up()
 
     def alive() -> bool:
         try:
@@ -193,3 +231,15 @@ def init_worker(batch: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def _warm_up() -> None:
+    """Run a tiny model for a month: loads what every run needs (imports, compiled kernels)."""
+    from sim.config import scenario_from_dict
+    from sim.model import MSMEModel
+
+    try:
+        scenario = scenario_from_dict({"name": "warm-up", "months": 1, "firms": {"count": 50}})
+        MSMEModel(scenario, seed=0).run()
+    except Exception:  # only a head start: a run that needs it loads the same on its own
+        pass

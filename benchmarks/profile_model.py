@@ -1,0 +1,74 @@
+"""Where a month goes: cProfile of the full model with one policy running, per phase.
+
+Usage: ``python benchmarks/profile_model.py [--firms 100000] [--months 6] [--top 25]``.
+The scenario is the benchmark's (``bench_model.bench_scenario``: every built-in mechanism on
+and the digital-training policy running) at the given size. Prints milliseconds per month for
+each phase of the month (timed around each rule) and the functions cProfile finds most
+expensive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from bench_model import bench_scenario  # noqa: E402
+
+
+def phases(model, months: int) -> dict[str, float]:
+    """Seconds per month spent in each phase (and in recording the outcomes)."""
+    spent: dict[str, float] = defaultdict(float)
+    rule, interventions, record = model.apply_rule, model.apply_interventions, model.record_month
+
+    def timed(name, fn, *args):
+        start = time.perf_counter()
+        fn(*args)
+        spent[name] += time.perf_counter() - start
+
+    model.apply_rule = lambda phase: timed(phase, rule, phase)
+    model.apply_interventions = lambda: timed("interventions", interventions)
+    model.record_month = lambda: timed("outcomes", record)
+    for _ in range(months):
+        model.step()
+    del model.apply_rule, model.apply_interventions, model.record_month
+    return {name: seconds / months for name, seconds in spent.items()}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--firms", type=int, default=100_000)
+    p.add_argument("--months", type=int, default=6)
+    p.add_argument("--top", type=int, default=25)
+    args = p.parse_args(argv)
+    from sim.model import MSMEModel
+
+    start = time.perf_counter()
+    model = MSMEModel(bench_scenario(args.firms, args.months * 2 + 2), seed=1)
+    build = time.perf_counter() - start
+    model.step()  # warm-up: first-use caches and compiled kernels
+    per_phase = phases(model, args.months)
+    total = sum(per_phase.values())
+    print(f"build {build / args.firms * 1e6:.2f} µs/firm; month {total * 1e3:.1f} ms")
+    print(f"{total / args.firms * 1e6:.3f} µs per firm-month\n")
+    print("| phase | ms/month |\n|---|---|")
+    for name, seconds in sorted(per_phase.items(), key=lambda kv: -kv[1]):
+        print(f"| {name} | {seconds * 1e3:.1f} |")
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(args.months):
+        model.step()
+    profile.disable()
+    print()
+    pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
