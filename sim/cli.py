@@ -44,6 +44,7 @@ def summary_table(summary: dict, catalogue: dict) -> str:
 
 def cmd_validate(args) -> int:
     from sim import plugins
+    from sim.budgets import scenario_warnings
     from sim.config import load_scenario
 
     try:
@@ -57,6 +58,8 @@ def cmd_validate(args) -> int:
         f"{args.file}: OK (scenario {scenario.name!r}, {scenario.firms.count} firms, "
         f"{scenario.months} months)"
     )
+    for line in scenario_warnings(scenario, args.file):
+        print(line, file=sys.stderr)
     return 0
 
 
