@@ -15,12 +15,20 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import yaml
 
+from sim.outcomes import parse_group_outcome
+
 #: Columns of ``runs.parquet`` that describe a run rather than measure an outcome.
 META_COLUMNS = frozenset(
     {"run_id", "arm", "replication", "seed", "status", "error", "duration_s", "version"}
     | {"months", "sample", "param_hash", "hash", "parameter_hash"}
 )
 SPEND = "policy_spend_idr"
+BUDGET = "policy_budget_idr"
+
+
+def is_spending(column: str) -> bool:
+    """Spending and budget columns (the total, the run's budget, one policy's spending)."""
+    return column in (SPEND, BUDGET) or str(column).endswith("_spend_idr")
 
 
 class ResultsError(ValueError):
@@ -95,12 +103,18 @@ def sweep_columns(runs: pd.DataFrame) -> list[str]:
 
 
 def outcome_columns(runs: pd.DataFrame) -> list[str]:
-    """Every numeric outcome column: not run metadata, not a sweep, not the policy spend."""
-    skip = META_COLUMNS | set(sweep_columns(runs)) | {SPEND}
+    """Every numeric outcome column: not run metadata, not a sweep, not spending or budget,
+    not a per-sector or per-village outcome (those are who-gains detail,
+    :mod:`sim.analysis.distribution`)."""
+    skip = META_COLUMNS | set(sweep_columns(runs))
     return [
         c
         for c in runs.columns
-        if c not in skip and pd.api.types.is_numeric_dtype(runs[c]) and runs[c].dtype != bool
+        if c not in skip
+        and not is_spending(c)
+        and parse_group_outcome(str(c)) is None
+        and pd.api.types.is_numeric_dtype(runs[c])
+        and runs[c].dtype != bool
     ]
 
 
