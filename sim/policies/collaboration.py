@@ -57,8 +57,9 @@ class CooperativeFacilitation(Policy):
         count = min(len(villages), int(self.remaining // max(self.unit_cost_idr, 1e-9)))
         model.shared.meeting_boost[:] = 0.0
         model.shared.meeting_boost[villages[:count]] = self.meeting_boost
-        firms = int(np.isin(model.state.village[model.state.alive], villages[:count]).sum())
-        self.spend(model, count * self.unit_cost_idr, firms)
+        s = model.state
+        self.chosen = np.flatnonzero(s.alive & np.isin(s.village, villages[:count]))
+        self.spend(model, count * self.unit_cost_idr, len(self.chosen))
 
     def finalize(self, model):
         if model.shared.meeting_boost is not None:

@@ -133,6 +133,7 @@ class DataSubsidy(Policy):
         covered = order[np.cumsum(cost[order]) <= self.remaining]
         s.data_subsidy[:] = 0.0
         s.data_subsidy[covered] = self.share
+        self.chosen = covered[cost[covered] > 0]  # reached: a bill was paid
         self.spend(model, cost[covered].sum(), len(covered))
 
 
@@ -241,5 +242,6 @@ class ConnectivityUpgrade(Policy):
         chosen = candidates[:count]
         self.funded[chosen] = True
         self.pending += [(model.month + self.build_months, int(vil)) for vil in chosen]
-        firms = int(np.isin(model.state.village[model.state.alive], chosen).sum())
+        self.chosen = np.flatnonzero(model.state.alive & np.isin(model.state.village, chosen))
+        firms = len(self.chosen)
         self.spend(model, count * self.unit_cost_idr, firms)
