@@ -52,7 +52,9 @@ def discounted_spend(directory, runs: pd.DataFrame, rate: float) -> pd.Series:
     """Each finished run's policy spending discounted to the start of the run (``run_id`` →
     Rp), from its monthly file; runs without a monthly file keep their undiscounted total."""
     done = finished(runs)
-    out = done.set_index("run_id")[SPEND].astype(float) if SPEND in done else pd.Series()
+    if SPEND not in done:
+        return pd.Series(dtype=float)
+    out = done.set_index("run_id")[SPEND].astype(float)
     for paths in run_files(directory, done, "runs").values():
         for path in paths:
             table = read_columns([path], ["month", SPEND])
@@ -159,7 +161,7 @@ def cost_effectiveness(
     """
     arms = list(arms) if arms is not None else list(dict.fromkeys(runs["arm"]))
     reference = arms[0]
-    if spend is not None and "run_id" in runs:
+    if spend is not None and "run_id" in runs and SPEND in runs:
         runs = runs.assign(**{SPEND: runs["run_id"].map(spend).fillna(runs.get(SPEND))})
     shares = spend_table(runs, arms).set_index("arm")["spent_share"]
     rows = []
@@ -219,7 +221,7 @@ def rank_arms(
     Uses the paired effect over the reference (direction-aware: for lower-is-better outcomes
     the lowest comes first). ``ci_overlaps_zero`` flags arms whose difference could be chance;
     it is missing for the reference. ``per_bn`` is the gain (in the outcome's unit; shares in
-    percentage points) per Rp 1 bn of extra spending.
+    percentage points) per Rp 1 bn of extra spending; ``per_bn_note`` says why it is missing.
     """
     arms = list(arms) if arms is not None else list(dict.fromkeys(runs["arm"]))
     info = outcome(outcome_name, catalogue)
@@ -263,6 +265,7 @@ def rank_arms(
     table["ci_overlaps_zero"] = table["ci_overlaps_zero"].astype("boolean")
     table["spend_idr"] = table["arm"].map(spend).astype(float)
     table["per_bn"] = table["arm"].map(ce.set_index("arm")["value"]).astype(float)
+    table["per_bn_note"] = table["arm"].map(ce.set_index("arm")["note"]).fillna("")
     key = ((info.direction or 1) * table["diff"]).fillna(-np.inf)
     table = table.assign(_key=key).sort_values("_key", ascending=False, kind="stable")
     table.insert(0, "rank", range(1, len(table) + 1))

@@ -31,6 +31,7 @@ OWNERS = (
     ("nonpoor_owner_mean_income_idr", "non-poor owners"),
 )
 REACHED, OTHERS = "reached by the arm", "not reached"
+PAIR_COLUMNS = ["replication", "reached", "reference_idr", "change_idr"]
 COLUMNS = [
     "arm",
     "dimension",
@@ -51,8 +52,8 @@ def firm_pairs(directory, runs: pd.DataFrame, arm: str, reference: str) -> pd.Da
     """Per replication kept in both arms: every starting firm's end-of-run revenue change
     (arm minus reference, closed firms earn 0) and whether a policy of the arm reached it.
 
-    Columns: replication, reached, change_idr. Empty when the batch kept no firm tables with
-    the firm columns needed (``founder``, ``treated_<policy>``)."""
+    Columns: replication, reached, reference_idr (revenue in the reference), change_idr. Empty
+    when the batch kept no firm tables with the columns needed (``founder``, ``treated_*``)."""
     done = finished(runs)
     files = run_files(directory, done, "firms")
     ids = done.set_index("run_id")["replication"]
@@ -65,17 +66,24 @@ def firm_pairs(directory, runs: pd.DataFrame, arm: str, reference: str) -> pd.Da
         r = read_columns([by_rep[reference][rep]], ["revenue_idr", "alive", "founder"])
         treated = [c for c in a.columns if c.startswith("treated_")]
         if "founder" not in a or "founder" not in r or not treated:
-            return pd.DataFrame(columns=["replication", "reached", "change_idr"])
+            return pd.DataFrame(columns=PAIR_COLUMNS)
         a, r = a[a["founder"]], r[r["founder"]]
         n = min(len(a), len(r))
         earned = (a["revenue_idr"] * a["alive"]).to_numpy()[:n]
         before = (r["revenue_idr"] * r["alive"]).to_numpy()[:n]
         reached = a[treated].any(axis=1).to_numpy()[:n]
         frames.append(
-            pd.DataFrame({"replication": rep, "reached": reached, "change_idr": earned - before})
+            pd.DataFrame(
+                {
+                    "replication": rep,
+                    "reached": reached,
+                    "reference_idr": before,
+                    "change_idr": earned - before,
+                }
+            )
         )
     if not frames:
-        return pd.DataFrame(columns=["replication", "reached", "change_idr"])
+        return pd.DataFrame(columns=PAIR_COLUMNS)
     return pd.concat(frames, ignore_index=True)
 
 
@@ -126,10 +134,12 @@ def _reach_rows(directory, runs, arms, confidence) -> list[dict]:
         pairs = firm_pairs(directory, runs, arm, arms[0])
         for flag, group in ((True, REACHED), (False, OTHERS)):
             sub = pairs[pairs["reached"] == flag]
-            means = sub.groupby("replication")["change_idr"].mean().to_numpy()
+            by_rep = sub.groupby("replication")
+            means = by_rep["change_idr"].mean().to_numpy()
             if not len(means):
                 continue
             diff, low, high = t_interval(means, confidence)
+            before = float(by_rep["reference_idr"].mean().mean())
             rows.append(
                 {
                     "arm": arm,
@@ -138,11 +148,11 @@ def _reach_rows(directory, runs, arms, confidence) -> list[dict]:
                     "outcome": "revenue_idr",
                     "label": "Revenue per starting firm (closed firms earn 0)",
                     "kind": "idr",
-                    "reference_mean": math.nan,
+                    "reference_mean": before,
                     "diff": diff,
                     "ci_low": low,
                     "ci_high": high,
-                    "relative": math.nan,
+                    "relative": diff / before if before else math.nan,
                     "n_pairs": len(means),
                 }
             )
@@ -165,8 +175,8 @@ def who_gains(
 ) -> pd.DataFrame:
     """Paired effect of each arm on each group: firms reached and not (``reach``), poor and
     non-poor owners' income (``owners``), mean revenue and survival per ``sector`` and
-    ``village``. ``relative`` is the change as a share of the reference's mean (NaN for shares
-    and for reach, whose reference is the same firms). Columns: see ``COLUMNS``."""
+    ``village``. ``relative`` is a revenue or income change as a share of the reference's mean
+    (NaN for survival, a share already). Columns: see ``COLUMNS``."""
     arms = list(arms) if arms is not None else list(dict.fromkeys(runs["arm"]))
     rows = _reach_rows(directory, runs, arms, confidence)
     named = {name: group for name, group in OWNERS if name in runs}

@@ -8,6 +8,7 @@ message names the file.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ META_COLUMNS = frozenset(
 )
 SPEND = "policy_spend_idr"
 BUDGET = "policy_budget_idr"
+REACH_MEAN = re.compile(r"_(un)?treated_mean_revenue_idr$")
 
 
 def is_spending(column: str) -> bool:
@@ -104,9 +106,11 @@ def sweep_columns(runs: pd.DataFrame) -> list[str]:
 
 def outcome_columns(runs: pd.DataFrame) -> list[str]:
     """Every numeric outcome column: not run metadata, not a sweep, not spending or budget,
-    not a per-sector or per-village outcome (those are who-gains detail,
-    :mod:`sim.analysis.distribution`)."""
+    not a per-sector or per-village outcome, not a policy's reached/not-reached mean (it does
+    not exist in an arm without that policy); those are who-gains detail
+    (:mod:`sim.analysis.distribution`)."""
     skip = META_COLUMNS | set(sweep_columns(runs))
+    skip |= {c for c in runs.columns if REACH_MEAN.search(str(c))}
     return [
         c
         for c in runs.columns

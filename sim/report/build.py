@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim import analysis as an
 
+from .distribution import distribution_context
 from .inputs import Inputs
 from .text import cost_sentence, headline, lower_first, policy_text
 
@@ -87,6 +88,8 @@ def ranking_table(inp: Inputs) -> dict:
             better = _share(r.share_better)
             flag = {"flag": bool(r.ci_overlaps_zero)}
             per_bn = "no extra spend"
+            if getattr(r, "per_bn_note", "").startswith("spent only"):
+                per_bn = r.per_bn_note.split(":")[0]
             if np.isfinite(r.per_bn):
                 per_bn = f"{r.per_bn:,.2f} {unit}".rstrip()
         spend = an.rupiah(r.spend_idr) if np.isfinite(r.spend_idr) else "n/a"
@@ -191,6 +194,7 @@ def render(inp: Inputs) -> str:
             (alt, caption, base64.b64encode(png).decode()) for alt, caption, png in inp.figures
         ],
         "sensitivity": sensitivity_table(inp),
+        "distribution": distribution_context(inp),
         "method": method_context(inp),
     }
     return _ENV.get_template("report.html.j2").render(context)

@@ -40,6 +40,8 @@ def effect_sentence(e, reference: str, o: an.Outcome) -> str:
 
 def cost_sentence(c, reference: str) -> str:
     """One sentence on an arm's cost-effectiveness for one measure."""
+    if not np.isfinite(c.value) and getattr(c, "note", "").startswith("spent only"):
+        return f"{c.arm} {c.note}."
     if not np.isfinite(c.value):
         return f"{c.arm} spent nothing beyond {reference}, so it has no cost per unit gained."
     text = (
