@@ -147,12 +147,11 @@ def figure(table: pd.DataFrame, colors: dict[str, str]) -> bytes | None:
         )
     ax.axvline(0, color="#555", linestyle="--", linewidth=0.8)
     ax.set_yticks(range(len(groups)))
-    ax.set_yticklabels(
-        [f"{DIMENSIONS[d]}: {'village ' + g if d == 'village' else g}" for d, g in groups]
-    )  # noqa: E501
+    names = [f"Village {g}" if d == "village" else f"{DIMENSIONS[d]}: {g}" for d, g in groups]
+    ax.set_yticklabels(names)
     ax.invert_yaxis()
     ax.set_xlabel("Change from the reference (% of its mean revenue or income)")
-    ax.legend(loc="lower right", fontsize=8)
+    fig.legend(loc="outside upper center", ncols=min(len(arms), 4), fontsize=8, frameon=False)
     return plots.png_bytes(fig)
 
 
