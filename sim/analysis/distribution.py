@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.outcomes import parse_group_outcome
 
-from .catalogue import Catalogue, outcome
+from .catalogue import Catalogue
 from .effects import paired_effects
 from .reading import finished, read_columns, read_schema_names, run_files
 from .stats import t_interval
@@ -189,7 +189,8 @@ def who_gains(
         )
         for e in effects.itertuples():
             parsed = parse_group_outcome(e.outcome)
-            kind = outcome(e.outcome, catalogue).kind
+            # the measures are known here: incomes and revenues in Rp, survival a share
+            kind = "share" if e.outcome.endswith("survival_rate") else "idr"
             relative = e.diff / e.reference_mean if kind == "idr" and e.reference_mean else math.nan
             rows.append(
                 {
