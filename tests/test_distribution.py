@@ -3,6 +3,8 @@ displacement on constructed results."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -116,3 +118,22 @@ def test_who_gains_table_has_the_expected_rows(tmp_path):
     assert poor["diff"] == pytest.approx(5e4) and poor["ci_low"] <= 5e4 <= poor["ci_high"]
     # the per-group columns stay out of the main effects table
     assert not any(parse_group_outcome(c) for c in an.outcome_columns(runs))
+
+
+@pytest.mark.slow
+def test_the_report_shows_spending_and_who_gains(tmp_path):
+    from sim.report import write_report
+
+    runs = write_groups(tmp_path, gain=1000.0, loss=250.0)
+    runs["policy_budget_idr"] = np.where(runs["arm"] == "training", 4e9, 0.0)  # half spent
+    runs.to_parquet(tmp_path / "runs.parquet")
+    text = write_report(tmp_path).read_text(encoding="utf-8")
+    assert '<table id="spend">' in text and '<table id="displacement">' in text
+    first_screen = text[: text.index("<h2>Scenario and arms")]
+    assert re.search(
+        r"training spent Rp 2\.\d\d bn of its Rp 4\.00 bn budget \((49|50|51)%\)", first_screen
+    )
+    assert ">50%<" in text  # displacement of the constructed firm tables
+    rows = text.split('<table id="who-gains-table">')[1].split("</table>")[0].count("<tr data-arm")
+    assert rows == 4 + len(SECTORS) + 3  # reach, owners, sectors, villages (revenue rows)
+    assert "alt='Who gains and who loses, per arm'" in text

@@ -161,4 +161,7 @@ def test_an_under_spent_arm_gets_no_per_bn_figure():
     # discounted spend replaces the recorded total when given
     half = pd.Series(2.5e8, index=runs["run_id"]).where(runs["arm"].to_numpy() != "baseline", 0)
     ce = an.cost_effectiveness(runs, measures=costs.COST_MEASURES[:1], spend=half)
-    assert ce.set_index("arm").loc["full", "extra_spend_idr"] == pytest.approx(2.5e8)
+    full = ce.set_index("arm").loc["full"]
+    assert full["extra_spend_idr"] == pytest.approx(2.5e8)
+    # the share of the budget spent is judged on what was spent, not on its discounted value
+    assert full["spent_share"] == pytest.approx(0.95) and full["value"] == pytest.approx(40)

@@ -161,9 +161,9 @@ def cost_effectiveness(
     """
     arms = list(arms) if arms is not None else list(dict.fromkeys(runs["arm"]))
     reference = arms[0]
+    shares = spend_table(runs, arms).set_index("arm")["spent_share"]  # of the budget, undiscounted
     if spend is not None and "run_id" in runs and SPEND in runs:
         runs = runs.assign(**{SPEND: runs["run_id"].map(spend).fillna(runs.get(SPEND))})
-    shares = spend_table(runs, arms).set_index("arm")["spent_share"]
     rows = []
     for m in measures:
         if m.outcome not in runs or SPEND not in runs:

@@ -109,6 +109,8 @@ def displacement(directory, runs: pd.DataFrame, arms, confidence: float = 0.95) 
         share = -others / gain if gain > 0 else math.nan
         if not note and not counts.sum():
             note = "its policies mark no individual firms as reached"
+        elif not note and pairs["reached"].all():
+            note, share = "it reached every firm: no others to lose", math.nan
         elif not note and not gain > 0:
             note = "the reached firms did not gain: no displacement share"
         rows.append(

@@ -12,6 +12,7 @@ replications: 12                # replication r has the same seed in every arm a
 seed: 2026
 outcome: survival_rate          # the report's main outcome
 firm_tables: 20                 # keep end-of-run firm tables of the first 20 replications
+discount_rate: 0.06             # yearly rate for discounting policy spending in the report
 sweep: {method: grid | lhs, samples: 20, parameters: {firms.literacy_mean: {low: 0.3, high: 0.8}}}
 sensitivity: {method: morris | sobol, samples: 8, parameters: {path: {low: .., high: ..}}}
 ```
