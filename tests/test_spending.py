@@ -15,7 +15,8 @@ from sim import analysis as an
 from sim.analysis import costs
 from sim.budgets import scenario_warnings, unspendable
 from sim.model import MSMEModel
-from sim.runner.experiment import ANALYSIS, load_experiment
+from sim.params import TABLE
+from sim.runner.experiment import load_experiment
 from sim.runner.plan import expand
 from tests.conftest import SCENARIOS, small
 
@@ -114,7 +115,7 @@ def test_a_batch_names_the_arm_whose_budget_cannot_be_spent(tmp_path):
 
 
 def test_discounting():
-    assert costs.DISCOUNT_RATE == ANALYSIS.discount_rate  # one default, in the parameter table
+    assert costs.DISCOUNT_RATE == TABLE["analysis.discount_rate"].default  # the table's default
     months = np.arange(1, 25)
     cumulative = np.full(24, 100.0)
     cumulative[12:] = 200.0  # Rp 100 in month 1, Rp 100 in month 13
@@ -165,3 +166,14 @@ def test_an_under_spent_arm_gets_no_per_bn_figure():
     assert full["extra_spend_idr"] == pytest.approx(2.5e8)
     # the share of the budget spent is judged on what was spent, not on its discounted value
     assert full["spent_share"] == pytest.approx(0.95) and full["value"] == pytest.approx(40)
+
+
+def test_a_bad_discount_rate_is_a_one_line_error(tmp_path, cli):
+    path = tmp_path / "e.yaml"
+    path.write_text(
+        f"scenario: {SCENARIOS / 'baseline.yaml'}\ndiscount_rate: 2\narms: [{{name: baseline}}]\n"
+    )
+    code, _, err = cli("batch", path, "--out", tmp_path / "out")
+    assert code == 2 and err.strip().count("\n") == 0
+    assert err.startswith(f"error: {path}: discount_rate: ") and "less than or equal to 1" in err
+    assert not (tmp_path / "out").exists()

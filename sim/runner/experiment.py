@@ -33,7 +33,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from sim.config import SLUG, Section, pydantic_error, read_yaml
 from sim.errors import ConfigError
-from sim.params import register_rows
+from sim.settings import P
 from sim.yamlfile import check_yaml_name
 
 NAME = r"^[A-Za-z0-9_.-]+$"
@@ -89,23 +89,6 @@ class Sensitivity(Section):
     parameters: dict[str, Range] = Field(min_length=1)
 
 
-#: Analysis settings of an experiment (read by the report from ``experiment.yaml``).
-ANALYSIS = register_rows(
-    "analysis",
-    (
-        (
-            "discount_rate",
-            0.06,
-            "1/year",
-            "ADB (2017), Guidelines for the Economic Analysis of Projects: 6% a year for "
-            "social-sector and poverty-targeted projects (9% otherwise)",
-            "yearly discount rate applied to policy spending in cost-effectiveness",
-            {"ge": 0.0, "le": 1.0},
-        ),
-    ),
-)
-
-
 class Experiment(Section):
     """A validated experiment file (before expansion into runs)."""
 
@@ -117,13 +100,7 @@ class Experiment(Section):
     replications: int = Field(10, ge=1, le=MAX_REPLICATIONS)
     seed: int = Field(12345, ge=0, le=2**63 - 1)
     outcome: str = "survival_rate"
-    discount_rate: float = Field(
-        ANALYSIS.discount_rate,
-        ge=0.0,
-        le=1.0,
-        description="yearly rate at which the report discounts policy spending to the start "
-        "of the run (cost-effectiveness)",
-    )
+    discount_rate: float = P("analysis.discount_rate")
     firm_tables: int = Field(
         20,
         ge=0,
