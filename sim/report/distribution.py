@@ -155,6 +155,14 @@ def figure(table: pd.DataFrame, colors: dict[str, str]) -> bytes | None:
     return plots.png_bytes(fig)
 
 
+def _displacement(share: float, note: str) -> str:
+    if not np.isfinite(share):
+        return note or "n/a"
+    if share < 0:
+        return "none: the others gained too"
+    return f"{share:.0%}"
+
+
 def distribution_context(inp) -> dict | None:
     """What the section shows (None when the batch recorded no spending and no groups)."""
     png = figure(inp.who_gains, inp.colors) if len(inp.who_gains) else None
@@ -165,7 +173,7 @@ def distribution_context(inp) -> dict | None:
                 f"{r.reached_firms:,.0f}" if np.isfinite(r.reached_firms) else "n/a",
                 _money(r.reached_gain_idr),
                 _money(r.others_change_idr),
-                f"{r.displacement:.0%}" if np.isfinite(r.displacement) else (r.note or "n/a"),
+                _displacement(r.displacement, r.note),
             ],
         }
         for r in inp.displacement.itertuples()
