@@ -54,10 +54,10 @@ T = policy_rows(
 class DigitalTraining(Policy):
     """Raises owners' digital literacy. Default target: literacy below 0.5.
 
-    Spending: up to ``per_month`` owners a month at ``unit_cost_idr`` each, new owners first
-    chosen at random among those in the target; an owner still in the target (literacy still
-    below the threshold) may take a follow-up course ``repeat_months`` after the last one, and
-    entrants join the target as they open, so the budget keeps being spent over the period."""
+    Spending: up to ``per_month`` owners a month at ``unit_cost_idr`` each, chosen at random
+    among the owners in the target who are due a course: never trained, or (an owner still in
+    the target, e.g. literacy still below the threshold) trained ``repeat_months`` ago or more.
+    Entrants join the target as they open, so the budget keeps being spent over the period."""
 
     unit_cost_idr: float = T.unit_cost_idr
     literacy_gain: float = T.literacy_gain
@@ -88,7 +88,8 @@ class DigitalTraining(Policy):
         if threshold is not None and 0 < self.literacy_gain < 1:
             # an owner leaves the target once a course lifts literacy to the threshold
             gap = 1 - start.state.literacy[mask]
-            needed = np.ceil(np.log((1 - threshold) / gap) / np.log(1 - self.literacy_gain))
+            with np.errstate(divide="ignore"):  # threshold 1: never leaves (log 0 = -inf)
+                needed = np.ceil(np.log((1 - threshold) / gap) / np.log(1 - self.literacy_gain))
             courses = np.minimum(courses, np.maximum(needed, 1))
         return self.unit_cost_idr * min(self.per_month * months, courses.sum() * start.renewal)
 
