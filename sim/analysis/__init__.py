@@ -8,14 +8,24 @@ Every outcome's label, unit, kind and direction comes from the results' ``outcom
 
 Modules: :mod:`.reading` (files), :mod:`.catalogue` (outcome descriptions), :mod:`.formatting`
 (numbers for readers), :mod:`.stats` (intervals), :mod:`.effects` (paired effects),
-:mod:`.costs` (cost-effectiveness, ranking), :mod:`.series` (monthly bands),
+:mod:`.costs` (spent against budgeted, discounting, cost-effectiveness, ranking),
+:mod:`.distribution` (who gains, who loses, displacement), :mod:`.series` (monthly bands),
 :mod:`.sensitivity` (sweeps, SALib).
 """
 
 from sim.outcomes import Outcome
 
 from .catalogue import LEVELS, MAIN_OUTCOMES, Catalogue, main_outcomes, outcome, read_outcomes
-from .costs import COST_MEASURES, CostMeasure, cost_effectiveness, rank_arms
+from .costs import (
+    COST_MEASURES,
+    CostMeasure,
+    cost_effectiveness,
+    discount_rate,
+    discounted_spend,
+    rank_arms,
+    spend_table,
+)
+from .distribution import displacement, who_gains
 from .effects import paired_effects, paired_values
 from .formatting import BILLION, fmt_diff, fmt_number, fmt_value, rupiah, significant
 from .reading import (
@@ -52,6 +62,9 @@ __all__ = [
     "check_records",
     "cost_effectiveness",
     "design_outcome",
+    "discount_rate",
+    "discounted_spend",
+    "displacement",
     "finished",
     "fmt_diff",
     "fmt_number",
@@ -72,8 +85,10 @@ __all__ = [
     "rupiah",
     "sensitivity",
     "significant",
+    "spend_table",
     "sweep_columns",
     "sweep_surface",
     "t_interval",
     "welch_interval",
+    "who_gains",
 ]
