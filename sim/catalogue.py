@@ -29,11 +29,12 @@ import sim.rules.partnering
 import sim.rules.resource_sharing
 import sim.rules.whatsapp_selling
 import sim.shocks  # noqa: F401  (importing the built-ins above registers them)
-from sim import metrics
+from sim import groups, metrics
 from sim.declarations import Column, SharedField, Unit
 from sim.fileio import write_atomic
 from sim.interventions import POLICIES, SHOCKS
 from sim.outcomes import CATALOGUE_FILE, Outcome, to_json
+from sim.policies.base import BUDGETS
 from sim.rules import MECHANISMS, in_scenario, schedule
 from sim.state import CORE_COLUMNS
 
@@ -47,12 +48,13 @@ def month_order(scenario) -> list[str]:
 
 def units(scenario) -> list[Unit]:
     """The units a model of ``scenario`` is made of: the accounts, its mechanisms (in the order
-    of the month, enabled or not) and the classes of its policies and shocks."""
+    of the month, enabled or not), the classes of its policies and shocks, the policy budgets
+    and the per-group outcomes (sectors, villages)."""
     mechanisms = [MECHANISMS[name] for name in month_order(scenario)]
     interventions = [POLICIES.get(p["use"]).unit for p in scenario.policies]
     interventions += [SHOCKS.get(s["use"]).unit for s in scenario.shocks]
     unique = list(dict.fromkeys(interventions))
-    return [FIRMS, *mechanisms, *unique]
+    return [FIRMS, *mechanisms, *unique, BUDGETS, groups.unit(scenario.firms.villages)]
 
 
 def columns(scenario) -> tuple[Column, ...]:

@@ -44,6 +44,7 @@ def summary_table(summary: dict, catalogue: dict) -> str:
 
 def validate_scenario(file: str, overrides: list[str]) -> str:
     from sim import plugins
+    from sim.budgets import scenario_warnings
     from sim.config import load_scenario
 
     try:
@@ -53,6 +54,8 @@ def validate_scenario(file: str, overrides: list[str]) -> str:
             note = f"{err.message} (plugins were not loaded: --no-plugins)"
             raise ConfigError(err.file, err.path, note) from None
         raise
+    for line in scenario_warnings(scenario, file):
+        print(line, file=sys.stderr)
     return f"scenario {scenario.name!r}, {scenario.firms.count} firms, {scenario.months} months"
 
 
@@ -65,6 +68,8 @@ def validate_experiment(file: str, overrides: list[str]) -> str:
         raise ConfigError(file, "--set", "applies to scenario files; an experiment has set:")
     exp = load_experiment(file)
     plan = expand(exp, file)
+    for line in plan.warnings:
+        print(line, file=sys.stderr)
     return (
         f"experiment {exp.name!r}, {len(exp.arms)} arms × {len(plan.points)} design points × "
         f"{exp.replications} replications = {len(plan)} runs"

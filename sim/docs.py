@@ -164,7 +164,29 @@ Every policy has `start` and `end` (months from the start of the run, inclusive)
 its own random stream) and `target` (all conditions must hold): `poor_owner`, `not_digital`,
 `digital` (true/false), `literacy_below` (0–1), `villages` (list of indices), `sector` (name),
 `cluster` ([village, sector]). What each policy spends, month by month and on how many firms, is in
-`model.policy_ledger`; the total is the outcome `policy_spend_idr`.
+`model.policy_ledger`; its running total is the outcome `<policy>_spend_idr`, the run's total
+`policy_spend_idr` and the run's budget `policy_budget_idr`.
+
+### How a policy spends its budget
+
+A policy keeps spending over its period (`start` to `end`) as long as its target can absorb the
+money: later cohorts and entrants join the target as they open, trained owners and mentored firms
+still in the target take a follow-up round after `repeat_months`, subsidies pay every month. Each
+policy's "Spending" paragraph below says how. A policy whose budget is more than its target can
+absorb simply spends less; so that a comparison of arms is not silently unequal,
+`msme-sim validate` and `msme-sim batch` (before the first run) print one line per such budget,
+naming the file, the budget's dotted path and about the most the policy could spend, e.g. (one
+line, broken here to fit the page):
+
+```
+WARNING: experiments/demo.yaml: arms.2.policies.0.budget_idr: data_subsidy can spend at most \
+about Rp 554,580,000 of its Rp 1,000,000,000 budget on its target in this scenario (the rest \
+stays unspent)
+```
+
+The estimate is judged from the scenario's starting firms and the most entrants the exit-and-entry
+rule allows, so a budget below it may still be under-spent (firms close, literacy rises above a
+threshold); the report shows spent against budgeted for every arm and flags arms below 90%.
 
 ## Adding a policy
 

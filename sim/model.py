@@ -234,8 +234,11 @@ class MSMEModel(mesa.Model):
 
     def firm_table(self) -> pd.DataFrame:
         """Every firm row now (living, exited and entrants): this month's revenue, profit and
-        owner income in Rp, digital level, poor-owner flag, sector name, size class, alive."""
+        owner income in Rp, digital level, poor-owner flag, sector name, size class, alive,
+        village, founder (a starting firm: row ``i`` is the same firm in every run of the same
+        seed) and, per policy, whether it reached the firm (``treated_<policy>``)."""
         s = self.state
+        reached = {c: s[c] for c in s.columns if c.startswith("treated_")}
         return pd.DataFrame(
             {
                 "revenue_idr": s.revenue,
@@ -246,6 +249,9 @@ class MSMEModel(mesa.Model):
                 "sector": pd.Categorical.from_codes(s.sector, SECTORS),
                 "size_class": s.size_class,
                 "alive": s.alive,
+                "village": s.village,
+                "founder": s.founder,
+                **reached,
             }
         )
 

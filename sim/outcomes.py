@@ -9,6 +9,7 @@ same declarations. Nothing is guessed from a column's name.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -65,3 +66,21 @@ def read_catalogue(directory: str | Path) -> dict[str, Outcome]:
     if not path.is_file():
         return {}
     return from_json(path.read_text(encoding="utf-8"))
+
+
+#: Per-group outcome families (``sim.groups``): ``<family>_<key>_<measure>``, e.g.
+#: ``sector_food_mean_revenue_idr`` or ``village_3_survival_rate``.
+GROUP_FAMILIES = ("sector", "village")
+GROUP_MEASURES = ("mean_revenue_idr", "survival_rate")
+_GROUP = re.compile(rf"^({'|'.join(GROUP_FAMILIES)})_(.+?)_({'|'.join(GROUP_MEASURES)})$")
+
+
+def group_outcome(family: str, key: str | int, measure: str) -> str:
+    """The name of a per-group outcome (see ``GROUP_FAMILIES``)."""
+    return f"{family}_{key}_{measure}"
+
+
+def parse_group_outcome(name: str) -> tuple[str, str, str] | None:
+    """``(family, key, measure)`` of a per-group outcome name, None for any other name."""
+    found = _GROUP.match(name)
+    return found.groups() if found else None

@@ -383,6 +383,16 @@ _ROWS = [
         ge=0.0,
         le=10.0,
     ),
+    # --- analysis (experiment files) -----------------------------------------------------------
+    _p(
+        "analysis.discount_rate",
+        0.06,
+        "1/year",
+        "ADB (2017), Guidelines for the Economic Analysis of Projects: 6% a year for "
+        "social-sector and poverty-targeted projects (9% otherwise)",
+        "yearly rate at which the report discounts policy spending (experiment `discount_rate:`)",
+        **SHARE,
+    ),
 ]
 
 TABLE: dict[str, Param] = {}

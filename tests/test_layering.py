@@ -101,9 +101,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.state", "sim.network"),
     ("sim.population", "sim.rules.common"),
     ("sim.policies.base",),
-    ("sim.policies", "sim.rules.*", "sim.policies.*", "sim.shocks", "sim.metrics"),
+    ("sim.policies", "sim.rules.*", "sim.policies.*", "sim.shocks", "sim.metrics", "sim.groups"),
     ("sim.catalogue", "sim.checks"),  # imports the built-ins; check mode (ranges, accounts)
-    ("sim.config",),  # scenario resolution
+    ("sim.config", "sim.budgets"),  # scenario resolution, budgets a policy cannot spend
     ("sim.model",),
     ("sim.runner.outdir",),  # folders msme-sim created (marker, lock, safe swap)
     ("sim.store",),  # the results layout

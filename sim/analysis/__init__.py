@@ -8,18 +8,28 @@ Every outcome's label, unit, kind and direction comes from the results' ``outcom
 
 Modules: :mod:`.reading` (files), :mod:`.catalogue` (outcome descriptions), :mod:`.formatting`
 (numbers for readers), :mod:`.stats` (intervals), :mod:`.effects` (paired effects),
-:mod:`.costs` (cost-effectiveness, ranking), :mod:`.decision` (the decision table: effects,
-Holm flags, ties with the best arm), :mod:`.series` (monthly bands), :mod:`.sensitivity`
-(sweeps, SALib), :mod:`.robustness` (effects across parameter sets, regret, PRIM scenario
-discovery), :mod:`.lang` (the report's words in English and Indonesian),
-:mod:`.export_tables` (CSV and Excel tables), :mod:`.export_ema` (EMA Workbench's results
-format).
+:mod:`.costs` (spent against budgeted, discounting, cost-effectiveness, ranking),
+:mod:`.decision` (the decision table: effects, Holm flags, ties with the best arm),
+:mod:`.distribution` (who gains, who loses, displacement), :mod:`.series` (monthly
+bands), :mod:`.sensitivity` (sweeps, SALib), :mod:`.robustness` (effects across
+parameter sets, regret, PRIM scenario discovery), :mod:`.lang` (the report's words in
+English and Indonesian), :mod:`.export_tables` (CSV and Excel tables),
+:mod:`.export_ema` (EMA Workbench's results format).
 """
 
 from sim.outcomes import Outcome
 
 from .catalogue import LEVELS, MAIN_OUTCOMES, Catalogue, main_outcomes, outcome, read_outcomes
-from .costs import COST_MEASURES, CostMeasure, cost_effectiveness, rank_arms
+from .costs import (
+    COST_MEASURES,
+    CostMeasure,
+    cost_effectiveness,
+    discount_rate,
+    discounted_spend,
+    rank_arms,
+    spend_table,
+)
+from .distribution import displacement, who_gains
 from .decision import ALPHA, decision_table, holm, paired_p_value
 from .effects import paired_effects, paired_values
 from .export_ema import ema_results, export_ema
@@ -94,6 +104,9 @@ __all__ = [
     "design_outcome",
     "ema_results",
     "export_ema",
+    "discount_rate",
+    "discounted_spend",
+    "displacement",
     "finished",
     "fmt_diff",
     "fmt_number",
@@ -117,9 +130,11 @@ __all__ = [
     "sensitivity",
     "set_effects",
     "significant",
+    "spend_table",
     "sweep_columns",
     "sweep_surface",
     "t_interval",
     "uncertain_parameters",
     "welch_interval",
+    "who_gains",
 ]

@@ -201,8 +201,12 @@ EN = {
     "m_cost_h": "Cost-effectiveness.",
     "m_cost": (
         "Mean gain divided by mean extra policy spending over the reference (paired by "
-        "replication), per Rp 1 bn, with a delta-method t-interval. Arms that spend no more "
-        "than the reference have no ratio."
+        "replication), per Rp 1 bn. Spending is what the policies actually spent, month by "
+        "month, discounted to the start of the run at the experiment's discount_rate. The 95% "
+        "interval is a paired bootstrap over the replications (each replication's gain and "
+        "spend resampled together). Arms that spend no more than the reference have no ratio, "
+        "and arms that spent less than 90% of their budget get none either: scaling their gain "
+        "to Rp 1 bn would assume it grows with money they could not spend."
     ),
     "m_runs_h": "Runs.",
     "m_runs": (

@@ -211,8 +211,13 @@ ID = {
     "m_cost_h": "Efektivitas biaya.",
     "m_cost": (
         "Rata-rata kenaikan dibagi rata-rata belanja kebijakan tambahan dibanding pembanding "
-        "(berpasangan per replikasi), per Rp 1 M, dengan selang-t metode delta. Opsi yang tidak "
-        "membelanjakan lebih dari pembanding tidak memiliki rasio."
+        "(berpasangan per replikasi), per Rp 1 M. Belanja adalah yang benar-benar dibelanjakan "
+        "kebijakan, bulan demi bulan, didiskonto ke awal simulasi dengan discount_rate "
+        "eksperimen. Selang 95% adalah bootstrap berpasangan atas replikasi (kenaikan dan "
+        "belanja tiap replikasi diambil ulang bersama). Opsi yang tidak membelanjakan lebih "
+        "dari pembanding tidak memiliki rasio, begitu pula opsi yang membelanjakan kurang dari "
+        "90% anggarannya: menskalakan kenaikannya ke Rp 1 M berarti menganggapnya tumbuh "
+        "dengan uang yang tidak dapat dibelanjakannya."
     ),
     "m_runs_h": "Simulasi.",
     "m_runs": (

@@ -8,6 +8,7 @@ message names the file.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from .lang import pick
+from sim.outcomes import parse_group_outcome
 
 #: Columns of ``runs.parquet`` that describe a run rather than measure an outcome.
 META_COLUMNS = frozenset(
@@ -23,6 +25,13 @@ META_COLUMNS = frozenset(
     | {"months", "sample", "parameter_set", "param_hash", "hash", "parameter_hash"}
 )
 SPEND = "policy_spend_idr"
+BUDGET = "policy_budget_idr"
+REACH_MEAN = re.compile(r"_(un)?treated_mean_revenue_idr$")
+
+
+def is_spending(column: str) -> bool:
+    """Spending and budget columns (the total, the run's budget, one policy's spending)."""
+    return column in (SPEND, BUDGET) or str(column).endswith("_spend_idr")
 
 
 class ResultsError(ValueError):
@@ -114,12 +123,20 @@ def sweep_columns(runs: pd.DataFrame) -> list[str]:
 
 
 def outcome_columns(runs: pd.DataFrame) -> list[str]:
-    """Every numeric outcome column: not run metadata, not a sweep, not the policy spend."""
-    skip = META_COLUMNS | set(sweep_columns(runs)) | {SPEND}
+    """Every numeric outcome column: not run metadata, not a sweep, not spending or budget,
+    not a per-sector or per-village outcome, not a policy's reached/not-reached mean (it does
+    not exist in an arm without that policy); those are who-gains detail
+    (:mod:`sim.analysis.distribution`)."""
+    skip = META_COLUMNS | set(sweep_columns(runs))
+    skip |= {c for c in runs.columns if REACH_MEAN.search(str(c))}
     return [
         c
         for c in runs.columns
-        if c not in skip and pd.api.types.is_numeric_dtype(runs[c]) and runs[c].dtype != bool
+        if c not in skip
+        and not is_spending(c)
+        and parse_group_outcome(str(c)) is None
+        and pd.api.types.is_numeric_dtype(runs[c])
+        and runs[c].dtype != bool
     ]
 
 

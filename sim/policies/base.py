@@ -6,7 +6,9 @@ settings are its keyword-only fields; defaults are in the parameter table
 (``policies.<name>.<setting>``). Every policy records what it spends, month by month and on how
 many firms (``model.policy_ledger``), adds it to ``model.policy_spend_idr``, and never spends
 more than ``budget_idr``: when the budget cannot cover every eligible firm, it picks at random
-with its own stream.
+with its own stream. A policy keeps spending over its period as long as its target allows (later
+cohorts, repeat courses, more months of subsidy); ``spendable_idr`` bounds what it could spend on
+a scenario, so that ``msme-sim validate`` can warn about a budget its target cannot absorb.
 
 Targeting (``target:``): ``poor_owner``, ``not_digital``, ``digital`` (true/false),
 ``literacy_below`` (0–1), ``villages`` (list of indices), ``sector`` (name), ``cluster``
@@ -15,18 +17,19 @@ Targeting (``target:``): ``poor_owner``, ``not_digital``, ``digital`` (true/fals
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from pydantic import Field, ValidationError, field_validator
 
-from sim.declarations import Column
+from sim.declarations import Column, Unit
 from sim.domain import SECTORS
 from sim.errors import ConfigError
 from sim.interventions import POLICIES
 from sim.ledger import book
-from sim.outcomes import HIGHER
+from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION, register_rows
 from sim.rules.common import mean_where
 from sim.settings import Section, pydantic_error
@@ -162,6 +165,23 @@ class Policy:
     def finalize(self, model) -> None:
         """Clean up after the last month (override as needed)."""
 
+    def active_months(self, horizon: int) -> int:
+        """Months of a ``horizon``-month run in which the policy acts."""
+        return max(0, min(self.end, horizon - 1) - self.start + 1)
+
+    def spendable_idr(self, scenario, start) -> float:
+        """About the most this policy could spend in ``scenario``, judged from its starting
+        firms ``start`` (an object with ``state`` and ``villages``, like a model before its first
+        month, and ``renewal``, the most firms a starting firm turns into with entrants);
+        ``math.inf`` when it cannot be bounded beforehand. Subclasses say how."""
+        return math.inf
+
+    def targets(self, start, mask: np.ndarray | None = None) -> float:
+        """How many firms this policy's target may hold over a run: the starting firms in the
+        target (and in ``mask``) scaled by ``start.renewal`` for entrants."""
+        found = target_mask(start, self.target) & (True if mask is None else mask)
+        return float(found.sum()) * start.renewal
+
     def active(self, model) -> bool:
         return self.start <= model.month <= self.end and self.remaining > 0
 
@@ -215,6 +235,26 @@ class Policy:
         )
 
 
+def may_repeat(last: np.ndarray, month: int, repeat_months: int) -> np.ndarray:
+    """Firms never treated, or (``repeat_months`` > 0) last treated that many months ago."""
+    never = last < 0
+    if repeat_months <= 0:
+        return never
+    return never | (month - last >= repeat_months)
+
+
+def grow_last(last: np.ndarray, n: int) -> np.ndarray:
+    """``last`` (month of each firm's last treatment, -1 never) extended to ``n`` firm rows."""
+    return np.r_[last, np.full(n - len(last), -1, dtype=np.int64)]
+
+
+def rounds(months: int, repeat_months: int) -> int:
+    """Most courses one owner can take in ``months`` (one, or one every ``repeat_months``)."""
+    if months <= 0:
+        return 0
+    return 1 if repeat_months <= 0 else -(-months // repeat_months)
+
+
 def treated_column(name: str) -> str:
     """The firm column that marks the firms policy ``name`` has reached."""
     return f"treated_{name}"
@@ -223,9 +263,9 @@ def treated_column(name: str) -> str:
 def register(name: str):
     """Register a policy class under ``name`` (its unit of declarations is built then).
 
-    Every policy gets a column marking the firms it reached and two outcomes — the mean revenue
+    Every policy gets a column marking the firms it reached, two outcomes — the mean revenue
     of the living firms it reached and of the others — so that a comparison shows who gains and
-    who loses (displacement)."""
+    who loses (displacement), and its cumulative spending ``<name>_spend_idr``."""
 
     def add(cls):
         cls.name = name
@@ -241,9 +281,47 @@ def register(name: str):
                 better=HIGHER,
                 aggregation=f"mean over living firms {label} the policy",
             )(_group_revenue(column.name, group))
+        cls.unit.outcome(
+            spend_outcome(name),
+            label=f"Spending on {name.replace('_', ' ')} (cumulative)",
+            unit="Rp",
+            kind="idr",
+            better=NEITHER,
+            aggregation="cumulative sum of this policy's spending",
+        )(_policy_spend(name))
         return cls
 
     return add
+
+
+def spend_outcome(name: str) -> str:
+    """The outcome holding policy ``name``'s cumulative spending."""
+    return f"{name}_spend_idr"
+
+
+def _policy_spend(name: str):
+    def spend(model):
+        return float(sum(p.spent_idr for p in model.policies if p.name == name))
+
+    return spend
+
+
+#: The budgets of a run's policies, an outcome of every run (0 without policies), so that the
+#: analysis can set what was spent against what was budgeted.
+BUDGETS = Unit("budgets", origin=__file__)
+
+
+@BUDGETS.outcome(
+    "policy_budget_idr",
+    label="Policy budget",
+    unit="Rp",
+    kind="idr",
+    better=NEITHER,
+    aggregation="sum of the budgets of the run's policies",
+)
+def policy_budget(model):
+    """Total budget of the run's policies, Rp (what ``policy_spend_idr`` can reach)."""
+    return float(sum(p.budget_idr for p in model.policies))
 
 
 def _group_revenue(column: str, treated: bool):

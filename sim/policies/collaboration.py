@@ -36,10 +36,18 @@ F = policy_rows(
 @dataclass(kw_only=True)
 class CooperativeFacilitation(Policy):
     """Facilitated regular meetings in the targeted villages (governance: trust and information
-    sharing up, coordination cost of pools down)."""
+    sharing up, coordination cost of pools down).
+
+    Spending: ``unit_cost_idr`` per targeted village and month, every village each month until
+    the budget runs out."""
 
     unit_cost_idr: float = F.unit_cost_idr
     meeting_boost: float = F.meeting_boost
+
+    def spendable_idr(self, scenario, start):
+        listed = (self.target or {}).get("villages")
+        villages = len(listed) if listed is not None else scenario.firms.villages
+        return self.unit_cost_idr * villages * self.active_months(scenario.months)
 
     def treat(self, model, draws):
         if model.shared.meeting_boost is None:
@@ -49,8 +57,9 @@ class CooperativeFacilitation(Policy):
         count = min(len(villages), int(self.remaining // max(self.unit_cost_idr, 1e-9)))
         model.shared.meeting_boost[:] = 0.0
         model.shared.meeting_boost[villages[:count]] = self.meeting_boost
-        firms = int(np.isin(model.state.village[model.state.alive], villages[:count]).sum())
-        self.spend(model, count * self.unit_cost_idr, firms)
+        s = model.state
+        self.chosen = np.flatnonzero(s.alive & np.isin(s.village, villages[:count]))
+        self.spend(model, count * self.unit_cost_idr, len(self.chosen))
 
     def finalize(self, model):
         if model.shared.meeting_boost is not None:
@@ -75,9 +84,16 @@ R = policy_rows(
 class RegionalPlatform(Policy):
     """A regional joint-marketing platform (Sidoarjo study, seeds/001): its members who sell
     online reach buyers in every village and outside, like marketplace sellers (see the market
-    rule). It brings no new money: members win spending from other sellers."""
+    rule). It brings no new money: members win spending from other sellers.
+
+    Spending: ``unit_cost_idr`` per member and month; every targeted firm that is online is a
+    member while the budget lasts."""
 
     unit_cost_idr: float = R.unit_cost_idr
+
+    def spendable_idr(self, scenario, start):
+        members = self.targets(start, start.state.level >= 1)
+        return self.unit_cost_idr * members * self.active_months(scenario.months)
 
     def treat(self, model, draws):
         s = model.state
@@ -119,7 +135,10 @@ Y = policy_rows(
 @register("youth_skill_training")
 @dataclass(kw_only=True)
 class YouthSkillTraining(Policy):
-    """Trains local youths in craft skills; they join the village's labour pool after a lag."""
+    """Trains local youths in craft skills; they join the village's labour pool after a lag.
+
+    Spending: ``per_month`` trainees per targeted village and month at ``unit_cost_idr`` each,
+    until the budget runs out."""
 
     unit_cost_idr: float = Y.unit_cost_idr
     per_month: int = Y.per_month
@@ -127,6 +146,12 @@ class YouthSkillTraining(Policy):
 
     def initialize(self, model):
         self.pipeline: list[tuple[int, np.ndarray]] = []
+
+    def spendable_idr(self, scenario, start):
+        listed = (self.target or {}).get("villages")
+        villages = len(listed) if listed is not None else scenario.firms.villages
+        months = self.active_months(scenario.months)
+        return self.unit_cost_idr * self.per_month * villages * months
 
     def apply(self, model, rng):
         super().apply(model, rng)
@@ -169,7 +194,10 @@ S = policy_rows(
 @register("collaboration_subsidy")
 @dataclass(kw_only=True)
 class CollaborationSubsidy(Policy):
-    """Co-funds shared facilities and purchasing pools: the mechanisms ask ``grant(amount)``."""
+    """Co-funds shared facilities and purchasing pools: the mechanisms ask ``grant(amount)``.
+
+    Spending: ``share`` of the costs that pools and shared facilities incur, as they incur them
+    (what it can spend is not known before the run)."""
 
     shared = (
         SharedField(

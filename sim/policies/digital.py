@@ -7,7 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.params import ASSUMPTION, SIDOARJO
-from sim.policies.base import Policy, policy_rows, register, target_mask
+from sim.policies.base import (
+    Policy,
+    grow_last,
+    may_repeat,
+    policy_rows,
+    register,
+    rounds,
+    target_mask,
+)
 from sim.rules.common import data_cost
 
 T = policy_rows(
@@ -29,34 +37,61 @@ T = policy_rows(
         {"ge": 0.0, "le": 1.0},
     ),
     ("per_month", 200, "trainees/month", ASSUMPTION, "training capacity", {"ge": 0}),
+    (
+        "repeat_months",
+        12,
+        "months",
+        ASSUMPTION + " (a follow-up course a year later)",
+        "an owner still in the target may take the course again after this many months "
+        "(0: once per owner)",
+        {"ge": 0},
+    ),
 )
 
 
 @register("digital_training")
 @dataclass(kw_only=True)
 class DigitalTraining(Policy):
-    """Raises owners' digital literacy (once per owner). Default target: literacy below 0.5."""
+    """Raises owners' digital literacy. Default target: literacy below 0.5.
+
+    Spending: up to ``per_month`` owners a month at ``unit_cost_idr`` each, chosen at random
+    among the owners in the target who are due a course: never trained, or (an owner still in
+    the target, e.g. literacy still below the threshold) trained ``repeat_months`` ago or more.
+    Entrants join the target as they open, so the budget keeps being spent over the period."""
 
     unit_cost_idr: float = T.unit_cost_idr
     literacy_gain: float = T.literacy_gain
     per_month: int = T.per_month
+    repeat_months: int = T.repeat_months
 
     def initialize(self, model):
         self.target = self.target if self.target is not None else {"literacy_below": 0.5}
-        self.trained = np.zeros(0, dtype=bool)
+        self.last = np.zeros(0, dtype=np.int64)  # month of each owner's last course, -1 never
 
     def treat(self, model, draws):
         s = model.state
-        self.trained = np.r_[self.trained, np.zeros(s.n - len(self.trained), dtype=bool)]
-        rows = self.choose(
-            target_mask(model, self.target) & ~self.trained,
-            draws,
-            self.unit_cost_idr,
-            self.per_month,
+        self.last = grow_last(self.last, s.n)
+        eligible = target_mask(model, self.target) & may_repeat(
+            self.last, model.month, self.repeat_months
         )
+        rows = self.choose(eligible, draws, self.unit_cost_idr, self.per_month)
         s.literacy[rows] += self.literacy_gain * (1 - s.literacy[rows])
-        self.trained[rows] = True
+        self.last[rows] = model.month
         self.spend(model, len(rows) * self.unit_cost_idr, len(rows))
+
+    def spendable_idr(self, scenario, start):
+        months = self.active_months(scenario.months)
+        target = self.target if self.target is not None else {"literacy_below": 0.5}
+        mask = target_mask(start, target)
+        courses = np.full(mask.sum(), rounds(months, self.repeat_months))
+        threshold = target.get("literacy_below")
+        if threshold is not None and 0 < self.literacy_gain < 1:
+            # an owner leaves the target once a course lifts literacy to the threshold
+            gap = 1 - start.state.literacy[mask]
+            with np.errstate(divide="ignore"):  # threshold 1: never leaves (log 0 = -inf)
+                needed = np.ceil(np.log((1 - threshold) / gap) / np.log(1 - self.literacy_gain))
+            courses = np.minimum(courses, np.maximum(needed, 1))
+        return self.unit_cost_idr * min(self.per_month * months, courses.sum() * start.renewal)
 
 
 D = policy_rows(
@@ -75,9 +110,20 @@ D = policy_rows(
 @register("data_subsidy")
 @dataclass(kw_only=True)
 class DataSubsidy(Policy):
-    """Pays a share of targeted firms' mobile-data bills; spend is the subsidised data used."""
+    """Pays a share of targeted firms' mobile-data bills; spend is the subsidised data used.
+
+    Spending: every month of the period, ``share`` of the data bill of each targeted firm that
+    is online (at random while the budget lasts). It can spend no more than the targeted firms'
+    bills: about ``share`` × the targeted online firms' monthly bills × months (at the starting
+    adoption; firms that go online add to it, firms that close take from it)."""
 
     share: float = D.share
+
+    def spendable_idr(self, scenario, start):
+        s = start.state
+        bills = data_cost(s, start.villages, s.level, scenario.connectivity)
+        monthly = self.share * bills[target_mask(start, self.target)].sum() * start.renewal
+        return monthly * self.active_months(scenario.months)
 
     def treat(self, model, draws):
         s = model.state
@@ -88,6 +134,7 @@ class DataSubsidy(Policy):
         covered = order[np.cumsum(cost[order]) <= self.remaining]
         s.data_subsidy[:] = 0.0
         s.data_subsidy[covered] = self.share
+        self.chosen = covered[cost[covered] > 0]  # reached: a bill was paid
         self.spend(model, cost[covered].sum(), len(covered))
 
 
@@ -108,10 +155,18 @@ G = policy_rows(
 @register("device_grant")
 @dataclass(kw_only=True)
 class DeviceGrant(Policy):
-    """Gives a smartphone to targeted owners without one (the one-off adoption cost)."""
+    """Gives a smartphone to targeted owners without one (the one-off adoption cost).
+
+    Spending: up to ``per_month`` devices a month, once per owner without a device (entrants
+    included), so at most one device per targeted firm."""
 
     unit_cost_idr: float = G.unit_cost_idr
     per_month: int = G.per_month
+
+    def spendable_idr(self, scenario, start):
+        months = self.active_months(scenario.months)
+        owners = self.targets(start, ~start.state.has_device)
+        return self.unit_cost_idr * min(self.per_month * months, owners if months else 0)
 
     def treat(self, model, draws):
         s = model.state
@@ -151,7 +206,10 @@ U = policy_rows(
 @register("connectivity_upgrade")
 @dataclass(kw_only=True)
 class ConnectivityUpgrade(Policy):
-    """Funds towers in the worst-covered (or listed) villages; service starts after a build time."""
+    """Funds towers in the worst-covered (or listed) villages; service starts after a build time.
+
+    Spending: ``unit_cost_idr`` per village, once, as soon as the budget allows; at most one
+    tower per targeted village."""
 
     unit_cost_idr: float = U.unit_cost_idr
     coverage: float = U.coverage
@@ -171,6 +229,11 @@ class ConnectivityUpgrade(Policy):
             v.coverage[vil] = max(v.coverage[vil], self.coverage)
             v.quality[vil] = min(1.0, v.quality[vil] + self.quality_gain)
 
+    def spendable_idr(self, scenario, start):
+        listed = (self.target or {}).get("villages")
+        villages = len(set(listed)) if listed is not None else scenario.firms.villages
+        return self.unit_cost_idr * villages * (self.active_months(scenario.months) > 0)
+
     def treat(self, model, draws):
         listed = (self.target or {}).get("villages")
         candidates = np.array(listed if listed is not None else range(model.villages.count))
@@ -180,5 +243,6 @@ class ConnectivityUpgrade(Policy):
         chosen = candidates[:count]
         self.funded[chosen] = True
         self.pending += [(model.month + self.build_months, int(vil)) for vil in chosen]
-        firms = int(np.isin(model.state.village[model.state.alive], chosen).sum())
+        self.chosen = np.flatnonzero(model.state.alive & np.isin(model.state.village, chosen))
+        firms = len(self.chosen)
         self.spend(model, count * self.unit_cost_idr, firms)

@@ -9,7 +9,15 @@ import numpy as np
 
 from sim.declarations import Column
 from sim.params import ASSUMPTION, KUR_2023, SIDOARJO
-from sim.policies.base import Policy, policy_rows, register, target_mask
+from sim.policies.base import (
+    Policy,
+    grow_last,
+    may_repeat,
+    policy_rows,
+    register,
+    rounds,
+    target_mask,
+)
 
 C = policy_rows(
     "cheap_credit",
@@ -37,11 +45,18 @@ C = policy_rows(
 @dataclass(kw_only=True)
 class CheapCredit(Policy):
     """KUR-like loans: targeted eligible firms without debt get a loan this month at KUR rates
-    (3% super-micro, 6% rising to 9% on repeat loans; finance rule)."""
+    (3% super-micro, 6% rising to 9% on repeat loans; finance rule).
+
+    Spending: ``unit_cost_idr`` per loan, up to ``per_month`` loans a month; a firm that has
+    repaid may borrow again, so at most one loan per targeted firm and month."""
 
     unit_cost_idr: float = C.unit_cost_idr
     min_age_months: int = C.min_age_months
     per_month: int = C.per_month
+
+    def spendable_idr(self, scenario, start):
+        months = self.active_months(scenario.months)
+        return self.unit_cost_idr * min(self.per_month, self.targets(start)) * months
 
     def treat(self, model, draws):
         s = model.state
@@ -80,7 +95,9 @@ E = policy_rows(
 class EmergencyGrant(Policy):
     """A BPUM-like emergency grant: a one-off cash transfer to living micro firms without a bank
     loan (BPUM excluded firms with KUR credit). Public money enters the firms' cash (a recorded
-    injection, ``emergency_grant_idr``)."""
+    injection, ``emergency_grant_idr``).
+
+    Spending: ``grant_idr`` once per eligible firm, up to ``per_month`` firms a month."""
 
     grant_idr: float = E.grant_idr
     per_month: int = E.per_month
@@ -93,6 +110,12 @@ class EmergencyGrant(Policy):
 
     def initialize(self, model):
         self.paid = np.zeros(0, dtype=bool)
+
+    def spendable_idr(self, scenario, start):
+        months = self.active_months(scenario.months)
+        s = start.state
+        firms = self.targets(start, (s.size_class == 0) & (s.debt <= 0))
+        return self.grant_idr * min(self.per_month * months, firms if months else 0)
 
     def apply(self, model, rng):
         model.state.emergency_grant_idr = 0.0
@@ -129,29 +152,50 @@ M = policy_rows(
         {"ge": 0.0, "le": 1.0},
     ),
     ("per_month", 100, "mentees/month", ASSUMPTION, "mentoring capacity", {"ge": 0}),
+    (
+        "repeat_months",
+        12,
+        "months",
+        ASSUMPTION + " (a yearly follow-up)",
+        "a mentored firm still in the target may be mentored again after this many months "
+        "(0: once per firm)",
+        {"ge": 0},
+    ),
 )
 
 
 @register("mentoring")
 @dataclass(kw_only=True)
 class Mentoring(Policy):
-    """Business mentoring: knowledge and marketing capability up (once per firm)."""
+    """Business mentoring: knowledge and marketing capability up.
+
+    Spending: up to ``per_month`` firms a month at ``unit_cost_idr`` each, firms never mentored
+    and entrants as they open; a firm still in the target may be mentored again
+    ``repeat_months`` after its last round, so the budget keeps being spent over the period."""
 
     unit_cost_idr: float = M.unit_cost_idr
     knowledge_gain: float = M.knowledge_gain
     marketing_gain: float = M.marketing_gain
     per_month: int = M.per_month
+    repeat_months: int = M.repeat_months
 
     def initialize(self, model):
-        self.done = np.zeros(0, dtype=bool)
+        self.last = np.zeros(0, dtype=np.int64)  # month of each firm's last round, -1 never
 
     def treat(self, model, draws):
         s = model.state
-        self.done = np.r_[self.done, np.zeros(s.n - len(self.done), dtype=bool)]
-        rows = self.choose(
-            target_mask(model, self.target) & ~self.done, draws, self.unit_cost_idr, self.per_month
+        self.last = grow_last(self.last, s.n)
+        eligible = target_mask(model, self.target) & may_repeat(
+            self.last, model.month, self.repeat_months
         )
+        rows = self.choose(eligible, draws, self.unit_cost_idr, self.per_month)
         s.knowledge[rows] += self.knowledge_gain * (1 - s.knowledge[rows])
         s.skill_marketing[rows] += self.marketing_gain * (1 - s.skill_marketing[rows])
-        self.done[rows] = True
+        self.last[rows] = model.month
         self.spend(model, len(rows) * self.unit_cost_idr, len(rows))
+
+    def spendable_idr(self, scenario, start):
+        months = self.active_months(scenario.months)
+        firms = self.targets(start)
+        most = firms * rounds(months, self.repeat_months)
+        return self.unit_cost_idr * min(self.per_month * months, most)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from sim import analysis as an
 
+from .distribution import distribution_context
 from .inputs import Inputs
 from .robustness import robustness_context
 from .text import cost_sentence, headline, measure_label, measure_unit, policy_text
@@ -34,6 +35,7 @@ SECTIONS = (
     "arms",
     "effects",
     "robustness",
+    "distribution",
     "cost",
     "figures",
     "sensitivity",
@@ -293,6 +295,7 @@ def render(inp: Inputs) -> str:
         ],
         "sensitivity": sensitivity_table(inp),
         "robustness": robustness_context(inp),
+        "distribution": distribution_context(inp),
         "method": method_context(inp),
         "caveats": inp.t("caveats").split("\n"),
     }

@@ -11,6 +11,8 @@ from sim import analysis as an
 from sim import plots
 from sim.analysis import t
 
+from .distribution import analyse_distribution
+
 
 class ReportInputError(Exception):
     """The results directory is missing or unusable; the message is one line naming the path."""
@@ -36,6 +38,12 @@ class Inputs:
     figures: list[tuple[str, str, bytes]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sensitivity: pd.DataFrame | None = None
+    # spending and who gains (filled by report.distribution.analyse_distribution)
+    discount_rate: float = 0.0
+    spend: pd.DataFrame = field(default_factory=pd.DataFrame)
+    discounted: pd.Series = field(default_factory=pd.Series)
+    displacement: pd.DataFrame = field(default_factory=pd.DataFrame)
+    who_gains: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def outcome(self, name: str) -> an.Outcome:
         """The declaration of outcome ``name`` in this batch's catalogue."""
@@ -89,9 +97,10 @@ def load_inputs(directory, lang: str = "en") -> Inputs:
 def analyse(inp: Inputs) -> Inputs:
     """Fill in the tables and figures of the report."""
     runs, arms, catalogue = inp.runs, inp.arms, inp.catalogue
+    analyse_distribution(inp)
     inp.effects = an.paired_effects(runs, catalogue=catalogue, arms=arms)
     inp.decision = an.decision_table(runs, inp.outcomes, catalogue=catalogue, arms=arms)
-    inp.ce = an.cost_effectiveness(runs, arms=arms)
+    inp.ce = an.cost_effectiveness(runs, arms=arms, spend=inp.discounted)
     failed = int((runs.get("status", pd.Series(dtype=str)) != "done").sum())
     if failed:
         inp.notes.append(inp.t("failed_runs", n=failed))

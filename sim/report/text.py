@@ -45,6 +45,8 @@ def effect_sentence(e, reference: str, o: an.Outcome, lang: str = "en", arm: str
 def cost_sentence(c, reference: str, lang: str = "en", arm: str = "") -> str:
     """One sentence on an arm's cost-effectiveness for one measure."""
     arm = arm or c.arm
+    if not np.isfinite(c.value) and getattr(c, "note", "").startswith("spent only"):
+        return f"{arm} {c.note}."
     if not np.isfinite(c.value):
         return t("spent_nothing", lang, arm=arm, reference=reference)
     text = t(

@@ -99,6 +99,8 @@ def run_batch(
     check_options(executor, workers, scheduler, label)
     plan, experiment, root, mark = prepare(source, out, force)
     check_batch(plan, executor, workers, scheduler, label)
+    for line in plan.warnings:
+        print(line, file=sys.stderr)
     root = root.resolve()  # workers may run elsewhere (another cwd, another machine)
     store = Store(root)
     order = [spec.run_id for spec in plan]

@@ -15,6 +15,7 @@ seed: 2026
 outcomes: [survival_rate, digital_share]  # what the question is about, main one first
                                 # (`outcome: survival_rate` is the one-outcome form)
 firm_tables: 20                 # keep end-of-run firm tables of the first 20 replications
+discount_rate: 0.06             # yearly rate for discounting policy spending in the report
 sweep: {method: grid | lhs, samples: 20, parameters: {firms.literacy_mean: {low: 0.3, high: 0.8}}}
 sensitivity: {method: morris | sobol, samples: 8, parameters: {path: {low: .., high: ..}}}
 uncertainties:                  # parameter sets every arm runs on (paired): sim.runner.ensemble
@@ -40,6 +41,7 @@ from pydantic import Field, ValidationError, model_validator
 from sim.config import SLUG, Section, pydantic_error, read_yaml
 from sim.errors import ConfigError
 from sim.runner.sampling import lhs_points, typed_values
+from sim.settings import P
 from sim.yamlfile import check_yaml_name
 
 NAME = r"^[A-Za-z0-9_.-]+$"
@@ -136,6 +138,7 @@ class Experiment(Section):
         max_length=50,
         description="the outcomes the question is about, main one first (default: survival_rate)",
     )
+    discount_rate: float = P("analysis.discount_rate")
     firm_tables: int = Field(
         20,
         ge=0,

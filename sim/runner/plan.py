@@ -60,6 +60,7 @@ class Plan(Sequence):
         self._cache: tuple[tuple[int, int], dict[str, Any]] | None = None
         self.specs: list[RunSpec] = []
         self.outcomes: dict[str, Any] = {}  # the union of the runs' outcome catalogues
+        self.warnings: list[str] = []  # budgets the arms' policies cannot spend (one line each)
         for i, arm in enumerate(exp.arms):
             for j in range(len(self.points)):
                 resolved = self._validate(i, j, collect=j == 0)
@@ -138,7 +139,21 @@ class Plan(Sequence):
         if collect:
             for name, (outcome, _) in catalogue.outcomes(scenario).items():
                 self.outcomes.setdefault(name, outcome)
+            self._check_budgets(scenario, arm, len(data["policies"]) - own)
         return scenario.model_dump(mode="json")
+
+    def _check_budgets(self, scenario, arm: int, base_policies: int) -> None:
+        """Add a warning for each policy of the arm whose budget cannot be spent on its target
+        (judged at the first design point), at the experiment option that set it."""
+        from sim.budgets import unspendable, warning
+
+        for i, budget, most in unspendable(scenario):
+            name = scenario.policies[i]["use"]
+            if i >= base_policies:
+                path = f"arms.{arm}.policies.{i - base_policies}.budget_idr"
+            else:
+                path = f"scenario: {self.experiment.scenario}: policies.{i}.budget_idr"
+            self.warnings.append(warning(self.file, path, name, budget, most))
 
     def _locate(self, err: ConfigError, arm: int, point: int, base_policies: int) -> ConfigError:
         """Re-express a scenario error at the experiment option that caused it."""
