@@ -29,8 +29,8 @@ from .costs import (
     rank_arms,
     spend_table,
 )
-from .distribution import displacement, who_gains
 from .decision import ALPHA, decision_table, holm, paired_p_value
+from .distribution import displacement, who_gains
 from .effects import paired_effects, paired_values
 from .export_ema import ema_results, export_ema
 from .formatting import (

@@ -16,8 +16,9 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import yaml
 
-from .lang import pick
 from sim.outcomes import parse_group_outcome
+
+from .lang import pick
 
 #: Columns of ``runs.parquet`` that describe a run rather than measure an outcome.
 META_COLUMNS = frozenset(
