@@ -101,6 +101,35 @@ GROUPS = (
 )
 
 
+#: The shipped calibration's results (``msme-sim calibrate calibration/indonesia.yaml``).
+CALIBRATION = Path(__file__).resolve().parents[2] / "calibration" / "results" / "summary.json"
+
+
+def _calibration_section() -> str:
+    """Fitted and held-out targets of the calibration the baseline uses, with their gaps."""
+    import json
+
+    from sim.calibration.outputs import markdown_table
+
+    if not CALIBRATION.is_file():
+        return "## Calibrated and held-out targets\n\nNo calibration results found."
+    summary = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+    return (
+        "## Calibrated and held-out targets\n\nThe baseline scenario uses the fitted values "
+        "below (`scenarios/baseline.yaml`, each marked `# fitted`). Fitted targets cannot count "
+        "as evidence; held-out targets were never used in the fit, and their gaps are reported "
+        "as they are.\n\n" + markdown_table(summary)
+    )
+
+
+def _calibration_position(tables: list[str]) -> int:
+    """Right after the inputs' table (before the held-out and emergent ones)."""
+    for i, table in enumerate(tables):
+        if table.startswith("## Inputs"):
+            return i + 1
+    return 0
+
+
 def _ablation_table(checks: list[Check]) -> list[str]:
     members = [c for c in checks if c.group == "ablation"]
     if not members:
@@ -162,6 +191,7 @@ def write_markdown(checks: list[Check], docs: Path) -> Path:
             f"## {title}\n\n{meaning}\n\n| check | target | msme-sim | passed |\n"
             f"|---|---|---|---|\n{rows}"
         )
+    tables.insert(_calibration_position(tables), _calibration_section())
     tables += _ablation_table(checks) + _displacement_table(checks)
     rows = "\n\n".join(tables)
     notes = "\n".join(f"- {c.name}: {c.details['note']}" for c in checks if "note" in c.details)
