@@ -284,6 +284,7 @@ def render(inp: Inputs) -> str:
         "headline": headline(inp),
         "notes": inp.notes,
         "colors": inp.colors,
+        "labels": inp.labels,
         "arms_intro": inp.t("arms_intro", **intro),
         "asked": inp.t("asked", outcomes=outcomes_text(inp)),
         "decision": decision_table(inp),
