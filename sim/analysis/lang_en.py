@@ -106,6 +106,10 @@ EN = {
     "spent_nothing": "{arm} spent nothing beyond {reference}, so it has no cost per unit gained.",
     "spent_more": "{arm} spent {spend} more than {reference}: {value} {unit} per Rp 1 bn",
     "failed_runs": "{n} run(s) failed and are left out of every comparison.",
+    "underspent": (
+        "{arm} spent {spent} of its {budget} budget ({share}): its target could not absorb the "
+        "rest, so it is not an equal-spend comparison and it gets no per-Rp-1-bn figure."
+    ),
     "dropped": (
         "{arm}: {n} replication(s) had no finished run in this arm or the reference and were "
         "dropped from its comparisons."

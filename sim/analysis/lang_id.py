@@ -111,6 +111,11 @@ ID = {
     "spent_more": "{arm} membelanjakan {spend} lebih banyak dari {reference}: {value} {unit} "
     "per Rp 1 M",
     "failed_runs": "{n} simulasi gagal dan tidak dipakai dalam perbandingan mana pun.",
+    "underspent": (
+        "{arm} membelanjakan {spent} dari anggaran {budget} ({share}): sasarannya tidak dapat "
+        "menyerap sisanya, jadi opsi ini bukan perbandingan dengan belanja yang sama dan tidak "
+        "diberi angka per Rp 1 M."
+    ),
     "dropped": (
         "{arm}: {n} replikasi tidak memiliki simulasi selesai pada opsi ini atau pembanding dan "
         "dikeluarkan dari perbandingannya."
@@ -247,7 +252,10 @@ ID = {
         "sasaran dan kebocoran di luar model tidak dihitung.\n"
         "Selang hanya menunjukkan ketidakpastian dari keacakan model antarreplikasi, bukan "
         "ketidakpastian parameternya sendiri (lihat analisis sensitivitas, atau nyatakan "
-        "uncertainties: dalam eksperimen, untuk itu)."
+        "uncertainties: dalam eksperimen, untuk itu).\n"
+        "Bagian tentang siapa yang untung dan siapa yang rugi, serta bagian tentang ketahanan "
+        "terhadap ketidakpastian parameter, belum diterjemahkan: keduanya masih berbahasa "
+        "Inggris."
     ),
 }
 

@@ -25,17 +25,20 @@ def _underspent(fully_spent) -> bool:
     return bool(pd.notna(fully_spent) and not fully_spent)
 
 
-def underspent_notes(spend: pd.DataFrame) -> list[str]:
+def underspent_notes(inp) -> list[str]:
     """One warning per arm that spent less than ``costs.FULLY_SPENT`` of its budget."""
-    notes = []
-    for r in spend.itertuples():
-        if _underspent(r.fully_spent):
-            notes.append(
-                f"{r.arm} spent {an.rupiah(r.spent_idr)} of its {an.rupiah(r.budget_idr)} "
-                f"budget ({r.spent_share:.0%}): its target could not absorb the rest, so it is "
-                "not an equal-spend comparison and it gets no per-Rp-1-bn figure."
-            )
-    return notes
+    lang = inp.lang
+    return [
+        inp.t(
+            "underspent",
+            arm=inp.arm(r.arm),
+            spent=an.rupiah(r.spent_idr, lang),
+            budget=an.rupiah(r.budget_idr, lang),
+            share=an.percent(r.spent_share, lang, 0),
+        )
+        for r in inp.spend.itertuples()
+        if _underspent(r.fully_spent)
+    ]
 
 
 def _pct(x: float) -> str:
@@ -197,4 +200,4 @@ def analyse_distribution(inp) -> None:
     inp.discounted = costs.discounted_spend(inp.directory, inp.runs, inp.discount_rate)
     inp.displacement = dist.displacement(inp.directory, inp.runs, inp.arms)
     inp.who_gains = dist.who_gains(inp.directory, inp.runs, catalogue=inp.catalogue, arms=inp.arms)
-    inp.notes.extend(underspent_notes(inp.spend))
+    inp.notes.extend(underspent_notes(inp))

@@ -24,7 +24,7 @@ SHOWN = 4
 
 
 def _num(text) -> dict:
-    return {"num": str(text)}
+    return {"num": str(text), "sort": None}
 
 
 def _share(x: float) -> str:
@@ -89,7 +89,8 @@ def summary_table(inp, table: pd.DataFrame) -> dict:
         effect = "reference" if reference else an.fmt_diff(o, r.median, short=True)
         spread = "" if reference else f"{an.fmt_number(o, r.p05)} to {an.fmt_number(o, r.p95)}"
         regret = an.fmt_diff(o, r.max_regret, short=True)
-        cells = [r.label, {"arm": r.arm, "role": ""}, _num(effect), _num(spread),
+        arm = {"arm": r.arm, "label": inp.labels.get(r.arm, r.arm), "role": ""}
+        cells = [r.label, arm, _num(effect), _num(spread),
                  _num(_share(r.share_best)), _num(regret)]  # fmt: skip
         rows.append({"arm": r.arm, "cells": cells})
     header = ["Outcome", "Arm", "Median effect", "5–95% across sets", "Best in", "Maximum regret"]
