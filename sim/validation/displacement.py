@@ -21,6 +21,7 @@ from sim.model import MSMEModel
 from sim.policies.base import treated_column
 
 from .checks import ROOT
+from .findings import interval
 
 #: The demo's question, shrunk: the baseline regency over three years.
 SETTING = ("firms.count=1000", "firms.villages=10", "months=36", "policies=[]")
@@ -44,6 +45,8 @@ class Displacement:
     others_change_idr: float
     treated_firms: float  # mean over seeds
     seeds: int
+    others_low_idr: float = float("nan")  # 95% t-interval of the others' change over seeds
+    others_high_idr: float = float("nan")
 
     def describe(self) -> str:
         """The displacement as the validation page shows it."""
@@ -89,8 +92,15 @@ def displacement(policy: str, seeds=range(5), setting=SETTING) -> Displacement:
         gains.append(gain)
         counts.append(int(treated.sum()))
         changes.append(float(treated_run.sum() - base.sum()) - gain)
+    low, high = interval(np.array(changes)) if len(changes) > 1 else (np.nan, np.nan)
     return Displacement(
-        name, float(np.mean(gains)), float(np.mean(changes)), float(np.mean(counts)), len(gains)
+        name,
+        float(np.mean(gains)),
+        float(np.mean(changes)),
+        float(np.mean(counts)),
+        len(gains),
+        float(low),
+        float(high),
     )
 
 

@@ -103,7 +103,7 @@ FINDINGS = (
         ("firms.count=300", "months=36", "policies=[]"), "survival_rate",
         validated=True, status="no longer holds", ci="reversed",
         note="reversed under the accounted economy: the collaborating cluster's initial firms "
-        "survive the shock slightly less often (−1.8 pp, 95% CI −3.6 to −0.02; better in 3 of "
+        "survive the shock slightly less often (−1.2 pp, 95% CI −2.3 to −0.03; better in 6 of "
         "20 paired seeds; +1.3 pp before firms could carry an overdraft and before banks "
         "lent only what profit repays). Why is not yet established: collaboration's fees and "
         "shares are paid from the same cash that now carries firms through the shock, and its "

@@ -156,7 +156,9 @@ def _displacement_table(checks: list[Check]) -> list[str]:
         return []
     rows = "\n".join(
         f"| {c.name} | {c.details['treated_gain_idr'] / 1e6:,.1f} | "
-        f"{c.details['others_change_idr'] / 1e6:,.1f} | {c.value} |"
+        f"{c.details['others_change_idr'] / 1e6:,.1f} "
+        f"({c.details['others_low_idr'] / 1e6:,.0f} to {c.details['others_high_idr'] / 1e6:,.0f})"
+        f" | {c.value} |"
         for c in members
     )
     seeds = members[0].details["seeds"]
@@ -165,10 +167,14 @@ def _displacement_table(checks: list[Check]) -> list[str]:
         f"baseline regency (1,000 firms, 10 villages, 36 months, {seeds} paired seeds) against "
         "the same runs without it (`sim/validation/displacement.py`). Gains are cumulative "
         "revenue over the run, Rp million; displacement is the other firms' loss as a share of "
-        "the treated firms' gain (1 = every rupiah the treated firms gained, the others lost). "
+        "the treated firms' gain (1 = every rupiah the treated firms gained, the others lost); "
+        "the others' change carries its 95% interval over the seeds: where it includes zero, "
+        "the share cannot be told from 0 (the regency's total revenue differs from seed to seed "
+        "by more than most policies move it). "
         "A policy that reaches no firm in particular (facilitation, a platform, a subsidy on "
         "shared projects) has no treated group: its row says so.\n\n"
-        "| policy | treated firms' gain (Rp M) | other firms' change (Rp M) | displacement |\n"
+        "| policy | treated firms' gain (Rp M) | other firms' change (Rp M, 95% CI) | "
+        "displacement |\n"
         f"|---|---|---|---|\n{rows}"
     ]
 
