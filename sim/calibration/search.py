@@ -11,7 +11,6 @@ as its last run returns.
 from __future__ import annotations
 
 import math
-import shutil
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -315,7 +314,5 @@ def _stored(study, key: str) -> Evaluation | None:
 def _clear(root: Path) -> None:
     for name in (JOURNAL, *OUTPUTS):
         path = root / name
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink():  # its own files only, never a folder
             path.unlink()
-        elif path.is_dir():
-            shutil.rmtree(path)

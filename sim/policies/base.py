@@ -248,6 +248,17 @@ def grow_last(last: np.ndarray, n: int) -> np.ndarray:
     return np.r_[last, np.full(n - len(last), -1, dtype=np.int64)]
 
 
+def choose_due(policy, model, draws: np.ndarray) -> np.ndarray:
+    """Rows of targeted firms due a course (never treated, or ``policy.repeat_months`` ago),
+    chosen within budget and monthly capacity; their month is recorded in ``policy.last``."""
+    policy.last = grow_last(policy.last, model.state.n)
+    due = may_repeat(policy.last, model.month, policy.repeat_months)
+    eligible = target_mask(model, policy.target) & due
+    rows = policy.choose(eligible, draws, policy.unit_cost_idr, policy.per_month)
+    policy.last[rows] = model.month
+    return rows
+
+
 def rounds(months: int, repeat_months: int) -> int:
     """Most courses one owner can take in ``months`` (one, or one every ``repeat_months``)."""
     if months <= 0:

@@ -9,8 +9,7 @@ import numpy as np
 from sim.params import ASSUMPTION, SIDOARJO
 from sim.policies.base import (
     Policy,
-    grow_last,
-    may_repeat,
+    choose_due,
     policy_rows,
     register,
     rounds,
@@ -70,13 +69,8 @@ class DigitalTraining(Policy):
 
     def treat(self, model, draws):
         s = model.state
-        self.last = grow_last(self.last, s.n)
-        eligible = target_mask(model, self.target) & may_repeat(
-            self.last, model.month, self.repeat_months
-        )
-        rows = self.choose(eligible, draws, self.unit_cost_idr, self.per_month)
+        rows = choose_due(self, model, draws)
         s.literacy[rows] += self.literacy_gain * (1 - s.literacy[rows])
-        self.last[rows] = model.month
         self.spend(model, len(rows) * self.unit_cost_idr, len(rows))
 
     def spendable_idr(self, scenario, start):

@@ -11,8 +11,7 @@ from sim.declarations import Column
 from sim.params import ASSUMPTION, KUR_2023, SIDOARJO
 from sim.policies.base import (
     Policy,
-    grow_last,
-    may_repeat,
+    choose_due,
     policy_rows,
     register,
     rounds,
@@ -184,14 +183,9 @@ class Mentoring(Policy):
 
     def treat(self, model, draws):
         s = model.state
-        self.last = grow_last(self.last, s.n)
-        eligible = target_mask(model, self.target) & may_repeat(
-            self.last, model.month, self.repeat_months
-        )
-        rows = self.choose(eligible, draws, self.unit_cost_idr, self.per_month)
+        rows = choose_due(self, model, draws)
         s.knowledge[rows] += self.knowledge_gain * (1 - s.knowledge[rows])
         s.skill_marketing[rows] += self.marketing_gain * (1 - s.skill_marketing[rows])
-        self.last[rows] = model.month
         self.spend(model, len(rows) * self.unit_cost_idr, len(rows))
 
     def spendable_idr(self, scenario, start):
