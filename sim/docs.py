@@ -179,7 +179,7 @@ naming the file, the budget's dotted path and about the most the policy could sp
 line, broken here to fit the page):
 
 ```
-WARNING: experiments/demo.yaml: arms.2.policies.0.budget_idr: data_subsidy can spend at most \
+WARNING: experiments/my_study.yaml: arms.2.policies.0.budget_idr: data_subsidy can spend at most \
 about Rp 554,580,000 of its Rp 1,000,000,000 budget on its target in this scenario (the rest \
 stays unspent)
 ```

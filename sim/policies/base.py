@@ -182,6 +182,10 @@ class Policy:
         found = target_mask(start, self.target) & (True if mask is None else mask)
         return float(found.sum()) * start.renewal
 
+    def months_left(self, model) -> int:
+        """Months from this one to the end of the policy's period (this one included)."""
+        return max(1, min(self.end, model.scenario.months - 1) - model.month + 1)
+
     def active(self, model) -> bool:
         return self.start <= model.month <= self.end and self.remaining > 0
 

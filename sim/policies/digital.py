@@ -15,7 +15,7 @@ from sim.policies.base import (
     rounds,
     target_mask,
 )
-from sim.rules.common import data_cost
+from sim.rules.common import data_bill
 
 T = policy_rows(
     "digital_training",
@@ -107,25 +107,34 @@ class DataSubsidy(Policy):
     """Pays a share of targeted firms' mobile-data bills; spend is the subsidised data used.
 
     Spending: every month of the period, ``share`` of the data bill of each targeted firm that
-    is online (at random while the budget lasts). It can spend no more than the targeted firms'
-    bills: about ``share`` × the targeted online firms' monthly bills × months (at the starting
-    adoption; firms that go online add to it, firms that close take from it)."""
+    is online. It can spend no more than the targeted firms' bills: about ``share`` × the
+    targeted online firms' monthly bills × months (at the starting adoption; firms that go
+    online add to it, firms that close take from it). A budget smaller than that is paced over
+    the period: each month may spend what is left divided by the months left, and covers the
+    targeted firms in one random order kept from month to month (a firm covered stays covered
+    while the money allows), so the subsidy lasts to the end of its period instead of paying
+    everyone until the money runs out. Assumption: a programme budgets its spending evenly."""
 
     share: float = D.share
 
+    def initialize(self, model):
+        self.priority = np.zeros(0)  # each firm's place in the queue, drawn once
+
     def spendable_idr(self, scenario, start):
         s = start.state
-        bills = data_cost(s, start.villages, s.level, scenario.connectivity)
+        bills = data_bill(s, start.villages, s.level, scenario.connectivity)
         monthly = self.share * bills[target_mask(start, self.target)].sum() * start.renewal
         return monthly * self.active_months(scenario.months)
 
     def treat(self, model, draws):
         s = model.state
         eligible = target_mask(model, self.target)
-        full = data_cost(s, model.villages, np.maximum(s.level, 1), model.scenario.connectivity)
+        # the whole bill, not last month's subsidised one: the policy pays its share of it
+        full = data_bill(s, model.villages, np.maximum(s.level, 1), model.scenario.connectivity)
         cost = self.share * np.where(s.level >= 1, full, 0.0)
-        order = np.flatnonzero(eligible)[np.argsort(draws[eligible], kind="stable")]
-        covered = order[np.cumsum(cost[order]) <= self.remaining]
+        self.priority = np.concatenate([self.priority, draws[len(self.priority) :]])  # entrants
+        order = np.flatnonzero(eligible)[np.argsort(self.priority[eligible], kind="stable")]
+        covered = order[np.cumsum(cost[order]) <= self.remaining / self.months_left(model)]
         s.data_subsidy[:] = 0.0
         s.data_subsidy[covered] = self.share
         self.chosen = covered[cost[covered] > 0]  # reached: a bill was paid

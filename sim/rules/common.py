@@ -67,12 +67,17 @@ def subsidised_share(model, cost: float, firms: int) -> float:
     return subsidy.grant(model, cost, firms) / cost
 
 
-def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
-    """Monthly data cost (Rp) of using ``level``, after any data subsidy."""
+def data_bill(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
+    """Monthly mobile-data bill (Rp) of using ``level``, before any data subsidy."""
     gb = np.select(
         [level >= 2, level == 1], [connectivity.gb_marketplace, connectivity.gb_messaging], 0.0
     )
-    return gb * villages.data_price[state.village] * (1 - state.data_subsidy)
+    return gb * villages.data_price[state.village]
+
+
+def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
+    """Monthly data cost (Rp) a firm pays for ``level``: the bill less any data subsidy."""
+    return data_bill(state, villages, level, connectivity) * (1 - state.data_subsidy)
 
 
 def outside_shares(spec) -> np.ndarray:
