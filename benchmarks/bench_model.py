@@ -188,15 +188,16 @@ def targets(speeds: pd.DataFrame, memories: pd.DataFrame, per_firm: dict | None)
     by_n = speeds.set_index("firms")
     mem = memories.set_index("firms")
     rows = []
-    for n in (100_000, 10_000, 200_000):
+    for n in (100_000, 10_000, 200_000):  # the goal is at 100k; 10k and 200k are reported
         if n in by_n.index:
             ratio = by_n.loc[n, "ratio"]
+            goal = n == 100_000
             rows.append(
                 (
                     f"full model / Boltzmann per agent-step, {n:,}",
-                    "≤ 0.5",
+                    "≤ 0.5" if goal else "(reported)",
                     f"{ratio:.2f}",
-                    ratio <= 0.5,
+                    ratio <= 0.5 if goal else None,
                 )
             )
     if {10_000, 200_000} <= set(by_n.index):
@@ -235,7 +236,10 @@ def targets(speeds: pd.DataFrame, memories: pd.DataFrame, per_firm: dict | None)
             )
         )
     lines = ["## Targets", "", "| target | goal | measured | met |", "|---|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} | {'yes' if d else 'no'} |" for a, b, c, d in rows]
+    met = {True: "yes", False: "no", None: "–"}
+    lines += [
+        f"| {a} | {b} | {c} | {met[None if d is None else bool(d)]} |" for a, b, c, d in rows
+    ]
     return "\n".join(lines) + "\n"
 
 
