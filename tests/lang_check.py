@@ -48,18 +48,6 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
-#: Sections whose words are not translated yet (the who-gains and robustness sections are
-#: English in every language; the report says so in its Indonesian caveats).
-UNTRANSLATED = ("s-distribution", "s-robustness")
-
-
-def translated_part(html: str) -> str:
-    """``html`` without the sections that are not translated yet."""
-    for section in UNTRANSLATED:
-        html = re.sub(rf'<section id="{section}">.*?</section>', "", html, flags=re.S)
-    return html
-
-
 def english_words(text: str) -> list[str]:
     """The common English words in ``text`` (each once, in order of appearance)."""
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]

@@ -44,7 +44,7 @@ from .formatting import (
     rupiah_formatter,
     significant,
 )
-from .lang import LANGS, check_lang, lower_first, outcome_label, pick, t
+from .lang import LANGS, check_lang, group_name, lower_first, outcome_label, pick, t
 from .reading import (
     META_COLUMNS,
     SPEND,
@@ -111,6 +111,7 @@ __all__ = [
     "fmt_diff",
     "fmt_number",
     "fmt_value",
+    "group_name",
     "main_outcomes",
     "monthly_bands",
     "outcome",

@@ -46,7 +46,7 @@ def cost_sentence(c, reference: str, lang: str = "en", arm: str = "") -> str:
     """One sentence on an arm's cost-effectiveness for one measure."""
     arm = arm or c.arm
     if not np.isfinite(c.value) and getattr(c, "note", "").startswith("spent only"):
-        return f"{arm} {c.note}."
+        return t("spent_only", lang, arm=arm, share=an.percent(c.spent_share, lang, 0))
     if not np.isfinite(c.value):
         return t("spent_nothing", lang, arm=arm, reference=reference)
     text = t(
