@@ -20,7 +20,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
-from sim.analysis import LEVELS, Catalogue, decimal, outcome, outcome_label, rupiah_formatter, t
+from sim.analysis import (
+    LEVELS,
+    Catalogue,
+    decimal,
+    outcome,
+    outcome_label,
+    rupiah_formatter,
+    t,
+    unit_label,
+)
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black first for the reference arm.
 OKABE_ITO = (
@@ -107,12 +116,12 @@ def format_axis(
     if info.kind == "idr":
         axis.set_major_formatter(rupiah_formatter(lang))
         axis.set_major_locator(MaxNLocator(nbins=5))
-        return info.unit
+        return unit_label(info.unit, lang)
     if info.kind == "count":
         axis.set_major_formatter(_NumberFormatter(lang))
     elif info.kind != "ratio":
         axis.set_major_formatter(_percent_formatter(lang, scale=1.0, suffix=""))
-    return t("years_unit", lang) if info.kind == "years" else info.unit
+    return t("years_unit", lang) if info.kind == "years" else unit_label(info.unit, lang)
 
 
 def _legend(fig: Figure, colors: dict[str, str], arms, labels=None) -> None:

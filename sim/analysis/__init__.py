@@ -44,7 +44,16 @@ from .formatting import (
     rupiah_formatter,
     significant,
 )
-from .lang import LANGS, check_lang, group_name, lower_first, outcome_label, pick, t
+from .lang import (
+    LANGS,
+    check_lang,
+    group_name,
+    lower_first,
+    outcome_label,
+    pick,
+    t,
+    unit_label,
+)
 from .reading import (
     META_COLUMNS,
     SPEND,
@@ -135,6 +144,7 @@ __all__ = [
     "sweep_columns",
     "sweep_surface",
     "t_interval",
+    "unit_label",
     "uncertain_parameters",
     "welch_interval",
     "who_gains",

@@ -41,6 +41,12 @@ def pick(text, lang: str = "en") -> str:
     return "" if text is None else str(text)
 
 
+def unit_label(unit: str, lang: str = "en") -> str:
+    """A unit in ``lang`` (``Rp/month`` -> ``Rp/bulan``); a unit the catalogue lacks as given."""
+    key = f"u_{unit}"
+    return t(key, lang) if key in CATALOGUES[lang] else str(unit)
+
+
 def group_name(family: str, key: str, lang: str = "en") -> str:
     """A sector's or village's name in ``lang``: ``food``/``kuliner``, ``village 3``/``desa 3``
     (a sector without a word in the catalogue keeps its name)."""

@@ -123,6 +123,11 @@ EN = {
     "u_firms": "firms",
     "u_percentage points": "percentage points",
     "u_Rp/month per poor owner": "Rp/month per poor owner",
+    "u_Rp/month": "Rp/month",
+    "u_Rp/unit": "Rp/unit",
+    "u_workers": "workers",
+    "u_partnerships": "partnerships",
+    "u_share": "share",
     # figures
     "f_traj_alt": "Outcome trajectories per arm",
     "f_traj_title": "Trajectories: median and 5-95% range over replications",

@@ -129,6 +129,11 @@ ID = {
     "u_firms": "usaha",
     "u_percentage points": "poin persentase",
     "u_Rp/month per poor owner": "Rp/bulan per pemilik miskin",
+    "u_Rp/month": "Rp/bulan",
+    "u_Rp/unit": "Rp/satuan",
+    "u_workers": "pekerja",
+    "u_partnerships": "kemitraan",
+    "u_share": "pangsa",
     # grafik
     "f_traj_alt": "Lintasan hasil per opsi",
     "f_traj_title": "Lintasan: median dan rentang 5-95% antarreplikasi",

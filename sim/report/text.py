@@ -56,7 +56,7 @@ def cost_sentence(c, reference: str, lang: str = "en", arm: str = "") -> str:
         spend=an.rupiah(c.extra_spend_idr, lang),
         reference=reference,
         value=an.significant(c.value, lang=lang),
-        unit=measure_unit(c.unit, lang),
+        unit=an.unit_label(c.unit, lang),
     )
     if np.isfinite(c.ci_low):
         low, high = an.significant(c.ci_low, lang=lang), an.significant(c.ci_high, lang=lang)
@@ -68,12 +68,6 @@ def measure_label(c, lang: str) -> str:
     """A cost measure's label in ``lang`` (built-in measures by outcome; others as given)."""
     key = f"m_{c.outcome}"
     return t(key, lang) if key in CATALOGUES[lang] else str(c.measure)
-
-
-def measure_unit(unit: str, lang: str) -> str:
-    """A cost measure's unit in ``lang``."""
-    key = f"u_{unit}"
-    return t(key, lang) if key in CATALOGUES[lang] else str(unit)
 
 
 def headline(inp: Inputs) -> list[str]:
