@@ -48,6 +48,13 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
+def section_text(html: str, section: str) -> str:
+    """The visible text (and alt texts) of the page's ``<section id="SECTION">``."""
+    found = re.search(rf'<section id="{section}">.*?</section>', html, flags=re.S)
+    assert found, f"no section {section}"
+    return visible_text(found.group(0))
+
+
 def english_words(text: str) -> list[str]:
     """The common English words in ``text`` (each once, in order of appearance)."""
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from lang_check import english_words, section_text
 from results_fixture import write_results
 
 from sim import analysis as an
@@ -137,3 +138,12 @@ def test_the_report_shows_spending_and_who_gains(tmp_path):
     rows = text.split('<table id="who-gains-table">')[1].split("</table>")[0].count("<tr data-arm")
     assert rows == 4 + len(SECTORS) + 3  # reach, owners, sectors, villages (revenue rows)
     assert "alt='Who gains and who loses, per arm'" in text
+
+    indonesian = write_report(tmp_path, "id").read_text(encoding="utf-8")
+    section = section_text(indonesian, "s-distribution")
+    assert english_words(section) == []
+    assert "Siapa yang diuntungkan, siapa yang dirugikan" in section
+    assert "alt='Siapa yang diuntungkan dan siapa yang dirugikan, per opsi'" in indonesian
+    assert ">50%<" in indonesian and "terjangkau opsi ini" in section and "desa 2" in section
+    assert "Rata-rata omzet, kuliner" in section and "Rp 4 M" in section  # the budget
+    assert re.search(r"Rp 1,9\d M|Rp 2(,0\d)? M", section)  # spent, in Indonesian style
