@@ -10,12 +10,17 @@ import pandas as pd
 import pytest
 import yaml
 from lang_check import english_words, section_text, visible_text
+from matplotlib.text import Text
 from results_fixture import CATALOGUE, write_results
 
 from sim import analysis as an
+from sim.analysis import distribution as dist
+from sim.analysis import robustness as rb
 from sim.analysis.lang import CATALOGUES
 from sim.analysis.lang_id import OUTCOME_LABELS
-from sim.report import report_command, write_report
+from sim.domain import SECTORS
+from sim.report import load_inputs, report_command, write_report
+from sim.report.robustness import effect_figure, shown_outcomes
 
 INDONESIAN = {
     "baseline": ("Tanpa program", "Tidak ada program."),
@@ -36,6 +41,10 @@ def test_every_key_exists_in_both_languages_with_the_same_placeholders():
         assert fields(en[key]) == fields(id_[key]), key
         assert id_[key].strip() or key == "rp_space", key
     assert set(an.MAIN_OUTCOMES) <= set(OUTCOME_LABELS)
+    # every reason the analysis gives for a missing number has its words
+    assert {f"wg_note_{r}" for r in dist.REASONS} <= set(en)
+    assert {f"rb_note_{r}" for r in rb.REASONS} <= set(en)
+    assert {f"sector_{s}" for s in SECTORS} <= set(en)
 
 
 @pytest.mark.parametrize(
@@ -166,3 +175,7 @@ def test_the_robustness_section_is_indonesian_down_to_its_boxes(tmp_path):
     assert "0,100 s.d. 0,400" in section and "salah satu dari 0,700; 1,30" in section
     assert "baris-baris ensemble.parquet" in section and "(kepadatan;" in section
     assert "Dampak per opsi antarset parameter" in section  # the figure's alt text
+    inp = load_inputs(directory, "id")
+    words = [t.get_text() for t in effect_figure(inp, shown_outcomes(inp)).findobj(Text)]
+    assert english_words(" ".join(words)) == [] and "Pelatihan" in words
+    assert "dampak dibanding Tanpa program, poin persentase" in words

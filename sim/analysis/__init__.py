@@ -47,6 +47,7 @@ from .formatting import (
 from .lang import (
     LANGS,
     check_lang,
+    cost_measure_label,
     group_name,
     lower_first,
     outcome_label,
@@ -110,6 +111,7 @@ __all__ = [
     "bootstrap_interval",
     "check_records",
     "cost_effectiveness",
+    "cost_measure_label",
     "design_outcome",
     "ema_results",
     "export_ema",

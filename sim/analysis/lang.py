@@ -47,6 +47,13 @@ def unit_label(unit: str, lang: str = "en") -> str:
     return t(key, lang) if key in CATALOGUES[lang] else str(unit)
 
 
+def cost_measure_label(outcome: str, label: str, lang: str = "en") -> str:
+    """A cost-effectiveness measure's label in ``lang``: built-in measures by their outcome
+    (``Firms saved per Rp 1 bn``), any other as ``label``."""
+    key = f"m_{outcome}"
+    return t(key, lang) if key in CATALOGUES[lang] else str(label)
+
+
 def group_name(family: str, key: str, lang: str = "en") -> str:
     """A sector's or village's name in ``lang``: ``food``/``kuliner``, ``village 3``/``desa 3``
     (a sector without a word in the catalogue keeps its name)."""

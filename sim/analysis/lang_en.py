@@ -155,6 +155,7 @@ EN = {
     ),
     "f_ce_xlabel": "{unit} per Rp 1 bn of extra spending",
     "f_no_extra": "no extra spend",
+    "f_underspent": "budget not fully spent",
     "f_dist_alt": "Income and firm-size distributions",
     "f_dist_title": "Distributions at the end of the runs",
     "f_dist_caption": (

@@ -162,6 +162,7 @@ ID = {
     ),
     "f_ce_xlabel": "{unit} per Rp 1 M belanja tambahan",
     "f_no_extra": "tanpa belanja tambahan",
+    "f_underspent": "anggaran tidak terserap penuh",
     "f_dist_alt": "Sebaran pendapatan dan ukuran usaha",
     "f_dist_title": "Sebaran pada akhir simulasi",
     "f_dist_caption": (

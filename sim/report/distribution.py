@@ -7,6 +7,7 @@ import base64
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from sim import analysis as an
 from sim import plots
@@ -122,7 +123,7 @@ def gains_rows(inp) -> list[dict]:
     return rows
 
 
-def figure(inp) -> bytes | None:
+def figure(inp) -> Figure | None:
     """One figure: each group's revenue or income change (% of the reference) per arm, with
     its paired 95% interval."""
     table = inp.who_gains
@@ -162,7 +163,7 @@ def figure(inp) -> bytes | None:
     ax.invert_yaxis()
     ax.set_xlabel(inp.t("wg_fig_xlabel"))
     fig.legend(loc="outside upper center", ncols=min(len(arms), 4), fontsize=8, frameon=False)
-    return plots.png_bytes(fig)
+    return fig
 
 
 def _figure_group(inp, dimension: str, group: str) -> str:
@@ -183,7 +184,8 @@ def _displacement(inp, share: float, reason: str) -> str:
 
 def distribution_context(inp) -> dict | None:
     """What the section shows (None when the batch recorded no spending and no groups)."""
-    png = figure(inp) if len(inp.who_gains) else None
+    fig = figure(inp) if len(inp.who_gains) else None
+    png = plots.png_bytes(fig) if fig is not None else None
     lang = inp.lang
     displaced = [
         {

@@ -7,7 +7,6 @@ import pandas as pd
 
 from sim import analysis as an
 from sim.analysis import lower_first, t
-from sim.analysis.lang import CATALOGUES
 
 from .inputs import Inputs
 
@@ -62,12 +61,6 @@ def cost_sentence(c, reference: str, lang: str = "en", arm: str = "") -> str:
         low, high = an.significant(c.ci_low, lang=lang), an.significant(c.ci_high, lang=lang)
         text += t("ci_part", lang, low=low, high=high)
     return text + "."
-
-
-def measure_label(c, lang: str) -> str:
-    """A cost measure's label in ``lang`` (built-in measures by outcome; others as given)."""
-    key = f"m_{c.outcome}"
-    return t(key, lang) if key in CATALOGUES[lang] else str(c.measure)
 
 
 def headline(inp: Inputs) -> list[str]:
