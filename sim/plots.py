@@ -20,7 +20,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
-from sim.analysis import LEVELS, Catalogue, decimal, outcome, outcome_label, rupiah_formatter, t
+from sim.analysis import (
+    LEVELS,
+    Catalogue,
+    cost_measure_label,
+    decimal,
+    outcome,
+    outcome_label,
+    rupiah_formatter,
+    t,
+    unit_label,
+)
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black first for the reference arm.
 OKABE_ITO = (
@@ -107,12 +117,12 @@ def format_axis(
     if info.kind == "idr":
         axis.set_major_formatter(rupiah_formatter(lang))
         axis.set_major_locator(MaxNLocator(nbins=5))
-        return info.unit
+        return unit_label(info.unit, lang)
     if info.kind == "count":
         axis.set_major_formatter(_NumberFormatter(lang))
     elif info.kind != "ratio":
         axis.set_major_formatter(_percent_formatter(lang, scale=1.0, suffix=""))
-    return t("years_unit", lang) if info.kind == "years" else info.unit
+    return t("years_unit", lang) if info.kind == "years" else unit_label(info.unit, lang)
 
 
 def _legend(fig: Figure, colors: dict[str, str], arms, labels=None) -> None:
@@ -210,7 +220,8 @@ def forest(
 
 def cost_effectiveness(ce: pd.DataFrame, colors, *, lang="en", labels=None) -> Figure:
     """Bars of outcome gained per Rp 1 bn of extra spending with 95% CIs, one panel per measure;
-    arms with no extra spend are labelled instead of drawn."""
+    arms with no extra spend, or that left part of their budget unspent, are labelled instead of
+    drawn."""
     measures = list(dict.fromkeys(ce["measure"]))
     ncols, nrows = _grid(max(len(measures), 1))
     arms = [a for a in colors if a in set(ce["arm"])]
@@ -218,22 +229,24 @@ def cost_effectiveness(ce: pd.DataFrame, colors, *, lang="en", labels=None) -> F
     for i, measure in enumerate(measures):
         ax = fig.add_subplot(nrows, ncols, i + 1)
         sub = ce[ce["measure"] == measure].set_index("arm").reindex(arms)
+        name = sub["outcome"].dropna().iloc[0] if sub["outcome"].notna().any() else ""
         y = np.arange(len(arms))[::-1]
         value = sub["value"].to_numpy(dtype=float)
         ok = np.isfinite(value)
         err = np.vstack([value - sub["ci_low"], sub["ci_high"] - value])
         ax.barh(y[ok], value[ok], color=[colors[a] for a in np.array(arms)[ok]], height=0.6)
         ax.errorbar(value[ok], y[ok], xerr=np.abs(err[:, ok]), fmt="none", ecolor="0.2", lw=1)
-        for yi in y[~ok]:
-            ax.text(0, yi, "  " + t("f_no_extra", lang), va="center", fontsize=9, color="0.3")
+        spent = sub["extra_spend_idr"].to_numpy(dtype=float) > 0  # then: less than its budget
+        for yi, why in zip(y[~ok], np.where(spent[~ok], "f_underspent", "f_no_extra")):
+            ax.text(0, yi, "  " + t(why, lang), va="center", fontsize=9, color="0.3")
         ax.axvline(0, color="0.3", lw=0.8)
         ax.set_yticks(y, [_label(labels, a) for a in arms])
-        ax.set_title(measure, fontsize=10)
+        ax.set_title(cost_measure_label(name, measure, lang), fontsize=10)
         unit = sub["unit"].dropna().iloc[0] if sub["unit"].notna().any() else ""
-        ax.set_xlabel(t("f_ce_xlabel", lang, unit=unit), wrap=True)
+        ax.set_xlabel(t("f_ce_xlabel", lang, unit=unit_label(unit, lang)), wrap=True)
         rupiah = str(unit).startswith("Rp")
         ax.xaxis.set_major_formatter(rupiah_formatter(lang) if rupiah else _NumberFormatter(lang))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if rupiah else 5))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3 if rupiah else 5))
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(t("f_ce_title", lang))
     return fig

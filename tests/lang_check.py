@@ -48,16 +48,11 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
-#: Sections whose words are not translated yet (the who-gains and robustness sections are
-#: English in every language; the report says so in its Indonesian caveats).
-UNTRANSLATED = ("s-distribution", "s-robustness")
-
-
-def translated_part(html: str) -> str:
-    """``html`` without the sections that are not translated yet."""
-    for section in UNTRANSLATED:
-        html = re.sub(rf'<section id="{section}">.*?</section>', "", html, flags=re.S)
-    return html
+def section_text(html: str, section: str) -> str:
+    """The visible text (and alt texts) of the page's ``<section id="SECTION">``."""
+    found = re.search(rf'<section id="{section}">.*?</section>', html, flags=re.S)
+    assert found, f"no section {section}"
+    return visible_text(found.group(0))
 
 
 def english_words(text: str) -> list[str]:

@@ -8,6 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from lang_check import english_words, section_text
+from matplotlib.text import Text
 from results_fixture import write_results
 
 from sim import analysis as an
@@ -90,6 +92,7 @@ def test_no_displacement_share_when_the_others_gain_too_or_the_reached_lose(tmp_
     runs = write_groups(tmp_path / "b", gain=-1000.0, loss=0.0)
     row = dist.displacement(tmp_path / "b", runs, ["baseline", "training"]).iloc[0]
     assert np.isnan(row["displacement"]) and "did not gain" in row["note"]
+    assert row["reason"] == "no_gain"
 
 
 def test_who_gains_table_has_the_expected_rows(tmp_path):
@@ -122,7 +125,9 @@ def test_who_gains_table_has_the_expected_rows(tmp_path):
 
 @pytest.mark.slow
 def test_the_report_shows_spending_and_who_gains(tmp_path):
-    from sim.report import write_report
+    from sim.report import distribution as report_dist
+    from sim.report import load_inputs, write_report
+    from sim.report.distribution import analyse_distribution
 
     runs = write_groups(tmp_path, gain=1000.0, loss=250.0)
     runs["policy_budget_idr"] = np.where(runs["arm"] == "training", 4e9, 0.0)  # half spent
@@ -137,3 +142,16 @@ def test_the_report_shows_spending_and_who_gains(tmp_path):
     rows = text.split('<table id="who-gains-table">')[1].split("</table>")[0].count("<tr data-arm")
     assert rows == 4 + len(SECTORS) + 3  # reach, owners, sectors, villages (revenue rows)
     assert "alt='Who gains and who loses, per arm'" in text
+
+    indonesian = write_report(tmp_path, "id").read_text(encoding="utf-8")
+    section = section_text(indonesian, "s-distribution")
+    assert english_words(section) == []
+    assert "Siapa yang diuntungkan, siapa yang dirugikan" in section
+    assert "alt='Siapa yang diuntungkan dan siapa yang dirugikan, per opsi'" in indonesian
+    assert ">50%<" in indonesian and "terjangkau opsi ini" in section and "desa 2" in section
+    assert "Rata-rata omzet, kuliner" in section and "Rp 4 M" in section  # the budget
+    assert re.search(r"Rp 1,9\d M|Rp 2(,0\d)? M", section)  # spent, in Indonesian style
+    inp = load_inputs(tmp_path, "id")
+    analyse_distribution(inp)
+    words = [t.get_text() for t in report_dist.figure(inp).findobj(Text)]
+    assert english_words(" ".join(words)) == [] and "Sektor: kuliner" in words

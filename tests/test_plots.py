@@ -6,6 +6,8 @@ import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
 import pytest
+from lang_check import english_words
+from matplotlib.text import Text
 from results_fixture import write_results
 
 from sim import analysis as an
@@ -82,6 +84,21 @@ def test_cost_effectiveness_labels_zero_spend_arms(results):
     texts = [t.get_text().strip() for ax in fig.axes for t in ax.texts]
     assert texts.count("no extra spend") == ce["measure"].nunique()
     assert all("per Rp 1 bn" in ax.get_xlabel() for ax in fig.axes)
+
+
+def test_cost_effectiveness_in_indonesian_names_underspent_arms(results):
+    _, runs, _ = results
+    runs = runs.assign(policy_budget_idr=np.where(runs["arm"] == "training", 4e9, 0.0))
+    ce = an.cost_effectiveness(runs, arms=ARMS)  # training spent about half its budget
+    fig = plots.cost_effectiveness(ce, plots.arm_colors(ARMS), lang="id")
+    words = [t.get_text() for t in fig.findobj(Text)]
+    texts = [t.get_text().strip() for ax in fig.axes for t in ax.texts]
+
+    assert english_words(" ".join(words)) == []
+    assert texts.count("anggaran tidak terserap penuh") == ce["measure"].nunique()
+    assert texts.count("tanpa belanja tambahan") == ce["measure"].nunique()  # no_cost_tweak
+    assert "Usaha yang terselamatkan per Rp 1 M" in words
+    assert any(w.startswith("usaha per Rp 1 M") for w in words)
 
 
 def test_distributions_and_sensitivity_figures(results):

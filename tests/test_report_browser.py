@@ -16,7 +16,8 @@ pytestmark = pytest.mark.slow  # headless browser
 ASKED = ["survival_rate", "digital_share", "gini_income"]
 ID_LABELS = {"baseline": "Tanpa program", "training": "Pelatihan",
              "data_subsidy": "Subsidi data", "no_cost_tweak": "Penyesuaian"}  # fmt: skip
-MAIN_SECTIONS = ["s-decision", "s-findings", "s-arms", "s-effects", "s-cost", "s-method"]
+MAIN_SECTIONS = ["s-decision", "s-findings", "s-arms", "s-effects", "s-distribution", "s-cost",
+                 "s-method"]  # fmt: skip
 ROWS = "Array.from(document.querySelectorAll('#{} tbody tr'))"
 
 
@@ -109,10 +110,7 @@ def test_the_indonesian_report_has_no_english_in_its_main_sections(batch, chromi
         " s.querySelectorAll('code').forEach(c => c.remove()); return s.innerText; })",
         MAIN_SECTIONS,
     )
-    alts = chromium_page.evaluate(  # sections not translated yet: tests/lang_check.UNTRANSLATED
-        "Array.from(document.images).filter(i => !i.closest('#s-distribution, #s-robustness'))"
-        ".map(i => i.alt).join(' ')"
-    )
+    alts = chromium_page.evaluate("Array.from(document.images).map(i => i.alt).join(' ')")
 
     assert all(len(t) > 50 for t in texts)
     assert [english_words(t) for t in texts] == [[] for _ in texts]

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from lang_check import english_words, section_text
 
 from sim import analysis as an
 from sim.analysis import robustness as rb
@@ -222,6 +223,10 @@ def test_report_has_the_robustness_section(batch):
     per_arm = result.total // 2
     # runs of every parameter set (the cell may carry a sort key)
     assert re.search(rf'<td class="num"[^>]*>{per_arm} / {per_arm}</td>', html)
+    indonesian = write_report(result.out, "id").read_text()
+    section = section_text(indonesian, "s-robustness")
+    assert english_words(section) == [] and "Ketahanan hasil terhadap ketidakpastian" in section
+    assert "baris-baris ensemble.parquet" in section and "0,100 s.d. 0,400" in section
 
 
 @pytest.mark.slow

@@ -44,7 +44,17 @@ from .formatting import (
     rupiah_formatter,
     significant,
 )
-from .lang import LANGS, check_lang, lower_first, outcome_label, pick, t
+from .lang import (
+    LANGS,
+    check_lang,
+    cost_measure_label,
+    group_name,
+    lower_first,
+    outcome_label,
+    pick,
+    t,
+    unit_label,
+)
 from .reading import (
     META_COLUMNS,
     SPEND,
@@ -101,6 +111,7 @@ __all__ = [
     "bootstrap_interval",
     "check_records",
     "cost_effectiveness",
+    "cost_measure_label",
     "design_outcome",
     "ema_results",
     "export_ema",
@@ -111,6 +122,7 @@ __all__ = [
     "fmt_diff",
     "fmt_number",
     "fmt_value",
+    "group_name",
     "main_outcomes",
     "monthly_bands",
     "outcome",
@@ -134,6 +146,7 @@ __all__ = [
     "sweep_columns",
     "sweep_surface",
     "t_interval",
+    "unit_label",
     "uncertain_parameters",
     "welch_interval",
     "who_gains",

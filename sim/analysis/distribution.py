@@ -23,6 +23,7 @@ from sim.outcomes import parse_group_outcome
 
 from .catalogue import Catalogue
 from .effects import paired_effects
+from .lang import t
 from .reading import finished, read_columns, read_schema_names, run_files
 from .stats import t_interval
 
@@ -31,6 +32,9 @@ OWNERS = (
     ("nonpoor_owner_mean_income_idr", "non-poor owners"),
 )
 REACHED, OTHERS = "reached by the arm", "not reached"
+#: Why an arm has no displacement share (the ``reason`` column; its words: ``wg_note_<reason>``
+#: in :mod:`.lang`).
+REASONS = ("no_tables", "no_marks", "all_reached", "no_gain")
 PAIR_COLUMNS = ["replication", "reached", "reference_idr", "change_idr"]
 COLUMNS = [
     "arm",
@@ -93,26 +97,27 @@ def displacement(directory, runs: pd.DataFrame, arms, confidence: float = 0.95) 
     Columns: arm, n_pairs, reached_firms (mean per replication), reached_gain_idr and
     others_change_idr (summed over the group's starting firms, mean over replications, Rp/month
     at the end of the run), displacement (``-others_change / reached_gain``; NaN when no firm
-    was reached or the reached firms did not gain), note."""
+    was reached or the reached firms did not gain), reason (one of :data:`REASONS`, or ``""``)
+    and note (its words in English)."""
     arms = list(arms)
     rows = []
     for arm in arms[1:]:
         pairs = firm_pairs(directory, runs, arm, arms[0])
-        note = ""
+        reason = ""
         if pairs.empty:
-            note = "no firm tables with the firms each policy reached"
+            reason = "no_tables"
         sums = pairs.groupby(["replication", "reached"])["change_idr"].sum().unstack()
         sums = sums.reindex(columns=[True, False]).fillna(0.0)
         counts = pairs.groupby("replication")["reached"].sum()
         gain = float(sums[True].mean()) if len(sums) else math.nan
         others = float(sums[False].mean()) if len(sums) else math.nan
         share = -others / gain if gain > 0 else math.nan
-        if not note and not counts.sum():
-            note = "its policies mark no individual firms as reached"
-        elif not note and pairs["reached"].all():
-            note, share = "it reached every firm: no others to lose", math.nan
-        elif not note and not gain > 0:
-            note = "the reached firms did not gain: no displacement share"
+        if not reason and not counts.sum():
+            reason = "no_marks"
+        elif not reason and pairs["reached"].all():
+            reason, share = "all_reached", math.nan
+        elif not reason and not gain > 0:
+            reason = "no_gain"
         rows.append(
             {
                 "arm": arm,
@@ -121,11 +126,12 @@ def displacement(directory, runs: pd.DataFrame, arms, confidence: float = 0.95) 
                 "reached_gain_idr": gain,
                 "others_change_idr": others,
                 "displacement": share,
-                "note": note,
+                "reason": reason,
+                "note": t(f"wg_note_{reason}") if reason else "",
             }
         )
     columns = ["arm", "n_pairs", "reached_firms", "reached_gain_idr", "others_change_idr"]
-    return pd.DataFrame(rows, columns=[*columns, "displacement", "note"])
+    return pd.DataFrame(rows, columns=[*columns, "displacement", "reason", "note"])
 
 
 def _reach_rows(directory, runs, arms, confidence) -> list[dict]:

@@ -8,7 +8,7 @@ may be one string or a mapping ``{en: ..., id: ...}``; :func:`pick` chooses.
 
 from __future__ import annotations
 
-from sim.outcomes import Outcome
+from sim.outcomes import Outcome, parse_group_outcome
 
 from .lang_en import EN
 from .lang_id import ID, OUTCOME_LABELS
@@ -41,10 +41,38 @@ def pick(text, lang: str = "en") -> str:
     return "" if text is None else str(text)
 
 
+def unit_label(unit: str, lang: str = "en") -> str:
+    """A unit in ``lang`` (``Rp/month`` -> ``Rp/bulan``); a unit the catalogue lacks as given."""
+    key = f"u_{unit}"
+    return t(key, lang) if key in CATALOGUES[lang] else str(unit)
+
+
+def cost_measure_label(outcome: str, label: str, lang: str = "en") -> str:
+    """A cost-effectiveness measure's label in ``lang``: built-in measures by their outcome
+    (``Firms saved per Rp 1 bn``), any other as ``label``."""
+    key = f"m_{outcome}"
+    return t(key, lang) if key in CATALOGUES[lang] else str(label)
+
+
+def group_name(family: str, key: str, lang: str = "en") -> str:
+    """A sector's or village's name in ``lang``: ``food``/``kuliner``, ``village 3``/``desa 3``
+    (a sector without a word in the catalogue keeps its name)."""
+    if family == "village":
+        return t("g_village", lang, name=key)
+    return CATALOGUES[lang].get(f"sector_{key}", key)
+
+
 def outcome_label(o: Outcome, lang: str = "en") -> str:
-    """The outcome's label in ``lang`` (Indonesian labels by name; English from its declaration)."""
-    if lang == "id":
-        return OUTCOME_LABELS.get(o.name, o.label)
+    """The outcome's label in ``lang`` (Indonesian labels by name, per-sector and per-village
+    outcomes from their parts; English from its declaration)."""
+    if lang != "id":
+        return o.label
+    if o.name in OUTCOME_LABELS:
+        return OUTCOME_LABELS[o.name]
+    parsed = parse_group_outcome(o.name)
+    if parsed and f"g_{parsed[2]}" in CATALOGUES[lang]:
+        family, key, measure = parsed
+        return t(f"g_{measure}", lang, group=group_name(family, key, lang))
     return o.label
 
 

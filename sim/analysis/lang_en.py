@@ -123,6 +123,11 @@ EN = {
     "u_firms": "firms",
     "u_percentage points": "percentage points",
     "u_Rp/month per poor owner": "Rp/month per poor owner",
+    "u_Rp/month": "Rp/month",
+    "u_Rp/unit": "Rp/unit",
+    "u_workers": "workers",
+    "u_partnerships": "partnerships",
+    "u_share": "share",
     # figures
     "f_traj_alt": "Outcome trajectories per arm",
     "f_traj_title": "Trajectories: median and 5-95% range over replications",
@@ -150,6 +155,7 @@ EN = {
     ),
     "f_ce_xlabel": "{unit} per Rp 1 bn of extra spending",
     "f_no_extra": "no extra spend",
+    "f_underspent": "budget not fully spent",
     "f_dist_alt": "Income and firm-size distributions",
     "f_dist_title": "Distributions at the end of the runs",
     "f_dist_caption": (
@@ -181,6 +187,128 @@ EN = {
     "f_higher_better": "(higher is better)",
     "f_lower_better": "(lower is better)",
     "f_percent": "%",
+    # spending and who gains, who loses (report/distribution.py)
+    "sp_h": "Spending: spent against budgeted",
+    "sp_budget": "Budget",
+    "sp_spent": "Spent",
+    "sp_discounted": "Spent, discounted at {rate}% a year",
+    "sp_share": "Spent / budgeted",
+    "sp_below": (
+        "Below {threshold} of the budget spent: {arms}. These arms are not equal-spend "
+        "comparisons, and their cost-effectiveness is not scaled to Rp 1 bn."
+    ),
+    "spent_only": (
+        "{arm} spent only {share} of its budget: a per-Rp-1-bn figure would assume the gain "
+        "grows with money it did not spend."
+    ),
+    "wg_h": "Who gains, who loses",
+    "wg_intro": "Each arm against {reference}, replication by replication.",
+    "wg_reach_about": (
+        "the starting firms the arm's policies reached and the others, each firm paired with "
+        "itself in {reference} (a closed firm earns nothing)."
+    ),
+    "wg_owners_about": "poor and non-poor owners' household income.",
+    "wg_places_h": "Sector and village",
+    "wg_places_about": "mean revenue of living firms and survival of the starting firms there.",
+    "wg_dim_reach": "Firms",
+    "wg_dim_owners": "Owner households",
+    "wg_dim_sector": "Sector",
+    "wg_dim_village": "Village",
+    "wg_reached": "reached by the arm",
+    "wg_others": "not reached",
+    "wg_poor": "poor owners",
+    "wg_nonpoor": "non-poor owners",
+    "wg_revenue_per_firm": "Revenue per starting firm (closed firms earn 0)",
+    "wg_firms_reached": "Firms reached",
+    "wg_reached_gain": "Gain of the reached firms (Rp/month, all of them)",
+    "wg_others_change": "Change for the others (Rp/month, all of them)",
+    "wg_displacement": "Displacement",
+    "wg_displacement_note": (
+        "Displacement is the others' loss as a share of the reached firms' gain, at the end of "
+        "the run: 0% means nobody else lost, 100% means the gain was taken from other firms."
+    ),
+    "wg_others_gained": "none: the others gained too",
+    "wg_note_no_tables": "no firm tables with the firms each policy reached",
+    "wg_note_no_marks": "its policies mark no individual firms as reached",
+    "wg_note_all_reached": "it reached every firm: no others to lose",
+    "wg_note_no_gain": "the reached firms did not gain: no displacement share",
+    "wg_who": "Who",
+    "wg_group": "Group",
+    "wg_change": "Change",
+    "wg_change_pct": "Change, %",
+    "wg_survival_change": "Survival change",
+    "wg_survival_cell": "{diff} pp ({low} to {high})",
+    "wg_fig_alt": "Who gains and who loses, per arm",
+    "wg_fig_caption": (
+        "Change in revenue (firms, sectors, villages) or household income (owners) from "
+        "{reference}, as a share of its value there: dot = mean paired difference, bar = "
+        "paired 95% CI."
+    ),
+    "wg_fig_xlabel": "Change from the reference (% of its mean revenue or income)",
+    "wg_fig_group": "{dimension}: {group}",
+    # per-group outcomes: sectors and villages (labels of sector_<s>_... and village_<i>_...)
+    "g_village": "village {name}",
+    "g_mean_revenue_idr": "Mean revenue, {group}",
+    "g_survival_rate": "Survival of initial firms, {group}",
+    "sector_food": "food",
+    "sector_fashion": "fashion",
+    "sector_craft": "craft",
+    "sector_retail": "retail",
+    "sector_services": "services",
+    # robustness under uncertainty (report/robustness.py)
+    "rb_h": "Robustness under uncertainty",
+    "rb_intro": (
+        "Every arm ran on the same {sets} parameter sets, each with the same seeds, so each arm "
+        "has one paired effect per parameter set (the mean over replications of the arm minus "
+        "the reference). The uncertain parameters and what they ranged over:"
+    ),
+    "rb_rows_of": "rows of {file}",
+    "rb_one_of": "one of {values}",
+    "rb_list_sep": ", ",
+    "rb_whole": " (whole numbers)",
+    "rb_median": "Median effect",
+    "rb_spread": "5–95% across sets",
+    "rb_best_in": "Best in",
+    "rb_regret": "Maximum regret",
+    "rb_reference": "reference",
+    "rb_table_note": (
+        "Median effect and 5–95% range: across parameter sets. Best in: share of parameter "
+        "sets in which the arm (the reference included) does best. Maximum regret: in the worst "
+        "parameter set for the arm, how far it falls short of that set's best arm."
+    ),
+    "rb_fig_alt": "Effect per arm across parameter sets",
+    "rb_fig_caption": (
+        "Each dot is one parameter set: the arm's paired effect over the reference there. Boxes "
+        "hold the middle half of the sets, whiskers reach the 5th and 95th percentiles."
+    ),
+    "rb_fig_title": "Paired effect in each parameter set (one dot per set)",
+    "rb_fig_xlabel": "effect over {reference}",
+    "rb_lose_h": "When does the best arm lose its place?",
+    "rb_best_on": "On {noun},",
+    "rb_best_rest": (
+        "has the highest mean effect across parameter sets; another arm does better in {lost} "
+        "of {sets} sets."
+    ),
+    "rb_replications": (
+        "With {n} replication(s) per parameter set, an effect in one set still carries the "
+        "model's randomness: small differences between arms within a set can be chance. More "
+        "replications separate the two kinds of uncertainty better."
+    ),
+    "rb_prim": "Scenario discovery (PRIM, EMA Workbench) finds the parameter ranges where that "
+    "happens:",
+    "rb_box": (
+        "Box {i} holds {coverage} of the sets in which {best} loses its place (coverage); "
+        "{density} of the sets inside it are such sets (density; {base} over all sets); it "
+        "holds {mass} of all sets."
+    ),
+    "rb_parameter": "Parameter",
+    "rb_in_box": "Range in the box",
+    "rb_all_sets": "Range over all sets",
+    "rb_note_no_direction": "{label} has no better direction, so no arm is best.",
+    "rb_note_always_best": "{best} is best in every parameter set: there is nothing to separate.",
+    "rb_note_never_best": "{best} is best in no parameter set: there is nothing to separate.",
+    "rb_note_not_numeric": "No uncertain parameter has numeric values to search for ranges.",
+    "rb_note_no_box": "PRIM found no box that separates these parameter sets.",
     # method and caveats (HTML-free text; <b> headings come from the template)
     "m_crn_h": "Common random numbers.",
     "m_crn": (

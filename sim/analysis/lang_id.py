@@ -129,6 +129,11 @@ ID = {
     "u_firms": "usaha",
     "u_percentage points": "poin persentase",
     "u_Rp/month per poor owner": "Rp/bulan per pemilik miskin",
+    "u_Rp/month": "Rp/bulan",
+    "u_Rp/unit": "Rp/satuan",
+    "u_workers": "pekerja",
+    "u_partnerships": "kemitraan",
+    "u_share": "pangsa",
     # grafik
     "f_traj_alt": "Lintasan hasil per opsi",
     "f_traj_title": "Lintasan: median dan rentang 5-95% antarreplikasi",
@@ -157,6 +162,7 @@ ID = {
     ),
     "f_ce_xlabel": "{unit} per Rp 1 M belanja tambahan",
     "f_no_extra": "tanpa belanja tambahan",
+    "f_underspent": "anggaran tidak terserap penuh",
     "f_dist_alt": "Sebaran pendapatan dan ukuran usaha",
     "f_dist_title": "Sebaran pada akhir simulasi",
     "f_dist_caption": (
@@ -191,6 +197,139 @@ ID = {
     "f_higher_better": "(makin tinggi makin baik)",
     "f_lower_better": "(makin rendah makin baik)",
     "f_percent": "%",
+    # belanja dan siapa yang diuntungkan, siapa yang dirugikan (report/distribution.py)
+    "sp_h": "Belanja: realisasi terhadap anggaran",
+    "sp_budget": "Anggaran",
+    "sp_spent": "Realisasi",
+    "sp_discounted": "Realisasi, didiskonto {rate}% per tahun",
+    "sp_share": "Realisasi / anggaran",
+    "sp_below": (
+        "Realisasi belanja di bawah {threshold} anggaran: {arms}. Opsi ini bukan perbandingan "
+        "dengan belanja yang sama, dan efektivitas biayanya tidak diskalakan ke Rp 1 M."
+    ),
+    "spent_only": (
+        "{arm} hanya membelanjakan {share} anggarannya: angka per Rp 1 M berarti menganggap "
+        "kenaikannya tumbuh dengan uang yang tidak dibelanjakannya."
+    ),
+    "wg_h": "Siapa yang diuntungkan, siapa yang dirugikan",
+    "wg_intro": "Setiap opsi dibandingkan dengan {reference}, replikasi demi replikasi.",
+    "wg_reach_about": (
+        "usaha awal yang dijangkau kebijakan opsi tersebut dan usaha lainnya; setiap usaha "
+        "dipasangkan dengan dirinya sendiri pada {reference} (usaha yang tutup tidak "
+        "berpendapatan)."
+    ),
+    "wg_owners_about": "pendapatan rumah tangga pemilik miskin dan tidak miskin.",
+    "wg_places_h": "Sektor dan desa",
+    "wg_places_about": (
+        "rata-rata omzet usaha yang masih hidup dan kelangsungan usaha awal di sana."
+    ),
+    "wg_dim_reach": "Usaha",
+    "wg_dim_owners": "Rumah tangga pemilik",
+    "wg_dim_sector": "Sektor",
+    "wg_dim_village": "Desa",
+    "wg_reached": "terjangkau opsi ini",
+    "wg_others": "tidak terjangkau",
+    "wg_poor": "pemilik miskin",
+    "wg_nonpoor": "pemilik tidak miskin",
+    "wg_revenue_per_firm": "Omzet per usaha awal (usaha yang tutup dihitung 0)",
+    "wg_firms_reached": "Usaha yang terjangkau",
+    "wg_reached_gain": "Kenaikan omzet usaha yang terjangkau (Rp/bulan, seluruhnya)",
+    "wg_others_change": "Perubahan omzet usaha lainnya (Rp/bulan, seluruhnya)",
+    "wg_displacement": "Pengalihan",
+    "wg_displacement_note": (
+        "Pengalihan adalah penurunan omzet usaha lainnya sebagai persentase dari kenaikan omzet "
+        "usaha yang terjangkau, pada akhir simulasi: 0% berarti tidak ada usaha lain yang "
+        "dirugikan, 100% berarti seluruh kenaikan itu diambil dari usaha lain."
+    ),
+    "wg_others_gained": "tidak ada: usaha lainnya juga naik",
+    "wg_note_no_tables": "tidak ada tabel usaha yang mencatat usaha yang dijangkau kebijakan",
+    "wg_note_no_marks": "kebijakannya tidak menandai usaha satu per satu sebagai terjangkau",
+    "wg_note_all_reached": "semua usaha terjangkau: tidak ada usaha lain yang dapat dirugikan",
+    "wg_note_no_gain": "usaha yang terjangkau tidak naik: pengalihan tidak dapat dihitung",
+    "wg_who": "Menurut",
+    "wg_group": "Kelompok",
+    "wg_change": "Perubahan",
+    "wg_change_pct": "Perubahan, %",
+    "wg_survival_change": "Perubahan kelangsungan usaha",
+    "wg_survival_cell": "{diff} poin ({low} s.d. {high})",
+    "wg_fig_alt": "Siapa yang diuntungkan dan siapa yang dirugikan, per opsi",
+    "wg_fig_caption": (
+        "Perubahan omzet (usaha, sektor, desa) atau pendapatan rumah tangga (pemilik) dibanding "
+        "{reference}, sebagai persentase dari nilainya di sana: titik = rata-rata selisih "
+        "berpasangan, batang = SK 95% berpasangan."
+    ),
+    "wg_fig_xlabel": "Perubahan dibanding pembanding (% dari rata-rata omzet atau pendapatannya)",
+    "wg_fig_group": "{dimension}: {group}",
+    # hasil per kelompok: sektor dan desa
+    "g_village": "desa {name}",
+    "g_mean_revenue_idr": "Rata-rata omzet, {group}",
+    "g_survival_rate": "Kelangsungan usaha awal, {group}",
+    "sector_food": "kuliner",
+    "sector_fashion": "fesyen",
+    "sector_craft": "kriya",
+    "sector_retail": "perdagangan eceran",
+    "sector_services": "jasa",
+    # ketahanan hasil terhadap ketidakpastian (report/robustness.py)
+    "rb_h": "Ketahanan hasil terhadap ketidakpastian",
+    "rb_intro": (
+        "Setiap opsi dijalankan pada {sets} set parameter yang sama, masing-masing dengan benih "
+        "acak yang sama, sehingga setiap opsi memiliki satu dampak berpasangan per set "
+        "parameter (rata-rata antarreplikasi dari nilai opsi dikurangi nilai pembanding). "
+        "Parameter yang tidak pasti dan rentang nilainya:"
+    ),
+    "rb_rows_of": "baris-baris {file}",
+    "rb_one_of": "salah satu dari {values}",
+    "rb_list_sep": "; ",
+    "rb_whole": " (bilangan bulat)",
+    "rb_median": "Dampak median",
+    "rb_spread": "Rentang 5–95% antarset",
+    "rb_best_in": "Terbaik di",
+    "rb_regret": "Penyesalan maksimum",
+    "rb_reference": "pembanding",
+    "rb_table_note": (
+        "Dampak median dan rentang 5–95%: antarset parameter. Terbaik di: persentase set "
+        "parameter tempat opsi tersebut (termasuk pembanding) paling baik. Penyesalan maksimum: "
+        "pada set parameter yang paling buruk bagi opsi tersebut, seberapa jauh opsi itu "
+        "tertinggal dari opsi terbaik di set itu."
+    ),
+    "rb_fig_alt": "Dampak per opsi antarset parameter",
+    "rb_fig_caption": (
+        "Setiap titik adalah satu set parameter: dampak berpasangan opsi dibanding pembanding "
+        "di set itu. Kotak memuat separuh set yang di tengah; garis ujungnya menjangkau "
+        "persentil ke-5 dan ke-95."
+    ),
+    "rb_fig_title": "Dampak berpasangan di setiap set parameter (satu titik per set)",
+    "rb_fig_xlabel": "dampak dibanding {reference}",
+    "rb_lose_h": "Kapan opsi terbaik kehilangan posisinya?",
+    "rb_best_on": "Untuk {noun},",
+    "rb_best_rest": (
+        "memiliki rata-rata dampak tertinggi antarset parameter; opsi lain lebih baik di {lost} "
+        "dari {sets} set."
+    ),
+    "rb_replications": (
+        "Dengan {n} replikasi per set parameter, dampak dalam satu set masih mengandung "
+        "keacakan model: selisih kecil antaropsi dalam satu set bisa saja kebetulan. Replikasi "
+        "yang lebih banyak memisahkan kedua jenis ketidakpastian itu dengan lebih baik."
+    ),
+    "rb_prim": "Penemuan skenario (PRIM, EMA Workbench) mencari rentang parameter tempat hal "
+    "itu terjadi:",
+    "rb_box": (
+        "Kotak {i} memuat {coverage} dari set tempat {best} kehilangan posisinya (cakupan); "
+        "{density} set di dalamnya adalah set seperti itu (kepadatan; {base} di seluruh set); "
+        "kotak ini memuat {mass} dari seluruh set."
+    ),
+    "rb_parameter": "Parameter",
+    "rb_in_box": "Rentang di dalam kotak",
+    "rb_all_sets": "Rentang di seluruh set",
+    "rb_note_no_direction": "{label} tidak memiliki arah yang lebih baik, jadi tidak ada opsi "
+    "terbaik.",
+    "rb_note_always_best": "{best} terbaik di setiap set parameter: tidak ada yang perlu "
+    "dipisahkan.",
+    "rb_note_never_best": "{best} tidak terbaik di set parameter mana pun: tidak ada yang perlu "
+    "dipisahkan.",
+    "rb_note_not_numeric": "Tidak ada parameter tidak pasti yang bernilai angka untuk dicari "
+    "rentangnya.",
+    "rb_note_no_box": "PRIM tidak menemukan kotak yang memisahkan set-set parameter ini.",
     # metode dan keterbatasan
     "m_crn_h": "Bilangan acak bersama.",
     "m_crn": (
@@ -252,10 +391,7 @@ ID = {
         "sasaran dan kebocoran di luar model tidak dihitung.\n"
         "Selang hanya menunjukkan ketidakpastian dari keacakan model antarreplikasi, bukan "
         "ketidakpastian parameternya sendiri (lihat analisis sensitivitas, atau nyatakan "
-        "uncertainties: dalam eksperimen, untuk itu).\n"
-        "Bagian tentang siapa yang untung dan siapa yang rugi, serta bagian tentang ketahanan "
-        "terhadap ketidakpastian parameter, belum diterjemahkan: keduanya masih berbahasa "
-        "Inggris."
+        "uncertainties: dalam eksperimen, untuk itu)."
     ),
 }
 

@@ -19,9 +19,13 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import Catalogue, main_outcomes, outcome
+from .lang import t
 from .reading import finished
 
 SET_COLUMN = "parameter_set"
+#: Why scenario discovery found no box (``reason``; its words: ``rb_note_<reason>`` in
+#: :mod:`.lang`, with ``{label}`` the outcome and ``{best}`` the best arm).
+REASONS = ("no_direction", "always_best", "never_best", "not_numeric", "no_box")
 
 
 def uncertain_parameters(experiment: dict, runs: pd.DataFrame) -> list[str]:
@@ -144,32 +148,35 @@ def scenario_discovery(
     the restricted parameters. On a box's peeling trajectory the box chosen has the highest
     coverage among those dense enough (at least ``density``, and at least halfway from the
     share of such sets overall to 1, so a box says more than the base rate), else the highest
-    density. ``note`` says why there are no boxes when there are none.
+    density. ``note`` says why there are no boxes when there are none, ``reason`` names that
+    case (one of :data:`REASONS`; the report words it in its language).
     """
     arms, params = list(arms), list(params)
     info = outcome(outcome_name, catalogue)
     effects = set_effects(runs, outcome_name, arms)
     best = best_arm(effects, arms, info.direction)
-    found = {"best": best, "sets": 0, "lost": 0, "boxes": [], "note": ""}
-    if best is None:
-        found["note"] = f"{info.label} has no better direction, so no arm is best."
+    found = {"best": best, "sets": 0, "lost": 0, "boxes": [], "note": "", "reason": ""}
+
+    def without_boxes(reason: str) -> dict:
+        found["reason"] = reason
+        found["note"] = t(f"rb_note_{reason}", label=info.label, best=best)
         return found
+
+    if best is None:
+        return without_boxes("no_direction")
     regret = regret_table(effects, arms, info.direction)
     lost = (regret["best"] != best).astype(int)
     found["sets"], found["lost"] = len(lost), int(lost.sum())
     if lost.sum() == 0 or lost.sum() == len(lost):
-        where = "every" if lost.sum() == 0 else "no"
-        found["note"] = f"{best} is best in {where} parameter set: there is nothing to separate."
-        return found
+        return without_boxes("always_best" if lost.sum() == 0 else "never_best")
     x = finished(runs).groupby(SET_COLUMN)[params].first().loc[lost.index]
     x = x.select_dtypes("number")  # PRIM boxes are ranges: parameters with numeric values
     if x.empty:
-        found["note"] = "No uncertain parameter has numeric values to search for ranges."
-        return found
+        return without_boxes("not_numeric")
     needed = max(density, (1 + lost.mean()) / 2)
     found["boxes"] = _prim_boxes(x.reset_index(drop=True), lost.to_numpy(), needed, max_boxes)
     if not found["boxes"]:
-        found["note"] = "PRIM found no box that separates these parameter sets."
+        return without_boxes("no_box")
     return found
 
 

@@ -26,7 +26,7 @@ from sim import analysis as an
 from .distribution import distribution_context
 from .inputs import Inputs
 from .robustness import robustness_context
-from .text import cost_sentence, headline, measure_label, measure_unit, policy_text
+from .text import cost_sentence, headline, policy_text
 
 #: The report's sections, in order: each is ``templates/_<name>.html.j2``.
 SECTIONS = (
@@ -84,7 +84,7 @@ def _per_unit(inp: Inputs, o: an.Outcome) -> str:
         return inp.t("per_k")
     if o.kind == "index":
         return inp.t("per_unit", unit=an.decimal(0.01, 2, inp.lang))
-    return inp.t("per_unit", unit=o.unit or "1")
+    return inp.t("per_unit", unit=an.unit_label(o.unit, inp.lang) if o.unit else "1")
 
 
 def _standing(inp: Inputs, r) -> dict:
@@ -205,16 +205,17 @@ def cost_context(inp: Inputs) -> dict | None:
         if np.isfinite(c.ci_low):
             low, high = an.significant(c.ci_low, lang=lang), an.significant(c.ci_high, lang=lang)
             ci = inp.t("interval", low=low, high=high)
-        cells = [measure_label(c, lang), _arm(inp, c.arm),
+        cells = [an.cost_measure_label(c.outcome, c.measure, lang), _arm(inp, c.arm),
                  _num(an.rupiah(c.extra_spend_idr, lang), c.extra_spend_idr),
-                 _num(value, c.value), _num(ci, c.ci_low), measure_unit(c.unit, lang)]  # fmt: skip
+                 _num(value, c.value), _num(ci, c.ci_low), an.unit_label(c.unit, lang)]  # fmt: skip
         rows.append({"arm": c.arm, "cells": cells})
     header = [inp.t(k) for k in ("c_measure", "c_arm", "c_extra", "c_per_bn", "c_ci", "c_unit")]
     first = inp.ce[inp.ce["measure"] == inp.ce["measure"].iloc[0]]
     reference = inp.arm(inp.arms[0])
     sentences = [cost_sentence(c, reference, lang, inp.arm(c.arm)) for c in first.itertuples()]
     table = {"id": "ce", "header": header, "rows": rows}
-    return {"measure": measure_label(first.iloc[0], lang), "sentences": sentences, "table": table}
+    measure = an.cost_measure_label(first["outcome"].iloc[0], first["measure"].iloc[0], lang)
+    return {"measure": measure, "sentences": sentences, "table": table}
 
 
 def sensitivity_table(inp: Inputs) -> dict | None:

@@ -27,12 +27,12 @@ def _num(text) -> dict:
     return {"num": str(text), "sort": None}
 
 
-def _share(x: float) -> str:
-    return f"{x:.0%}" if np.isfinite(x) else "n/a"
+def _value(x, lang: str) -> str:
+    return an.significant(float(x), lang=lang) if isinstance(x, int | float) else str(x)
 
 
-def _value(x) -> str:
-    return an.significant(float(x)) if isinstance(x, int | float) else str(x)
+def _range(inp, low, high) -> str:
+    return inp.t("interval", low=_value(low, inp.lang), high=_value(high, inp.lang))
 
 
 def shown_outcomes(inp) -> list[str]:
@@ -54,72 +54,74 @@ def robustness_context(inp) -> dict | None:
     png = plots.png_bytes(effect_figure(inp, names))
     return {
         "sets": int(table["sets"].max()) if len(table) else 0,
-        "parameters": parameter_rows(inp.experiment, params),
+        "parameters": parameter_rows(inp, params),
         "table": summary_table(inp, table),
         "discovery": discovery_context(inp, found),
         "figure": base64.b64encode(png).decode(),
-        "main_label": inp.outcome(inp.main).label,
-        "replications": inp.experiment.get("replications", "n/a"),
+        "noun": an.lower_first(inp.label(inp.main)),
+        "replications": inp.experiment.get("replications", inp.t("na")),
     }
 
 
-def parameter_rows(experiment: dict, params: list[str]) -> list[dict]:
+def parameter_rows(inp, params: list[str]) -> list[dict]:
     """What each uncertain parameter ranged over, as written in the experiment."""
-    spec = experiment.get("uncertainties") or {}
+    spec = inp.experiment.get("uncertainties") or {}
     rows = []
     for name in params:
         u = spec.get(name) or {}
         if "from" in u:
-            where = f"rows of {u['from']}"
+            where = inp.t("rb_rows_of", file=u["from"])
         elif "values" in u:
-            where = "one of " + ", ".join(_value(v) for v in u["values"])
+            values = inp.t("rb_list_sep").join(_value(v, inp.lang) for v in u["values"])
+            where = inp.t("rb_one_of", values=values)
         else:
-            where = f"{_value(u.get('low'))} to {_value(u.get('high'))}"
+            where = _range(inp, u.get("low"), u.get("high"))
         if u.get("integer"):
-            where += " (whole numbers)"
+            where += inp.t("rb_whole")
         rows.append({"name": name, "range": where})
     return rows
 
 
 def summary_table(inp, table: pd.DataFrame) -> dict:
-    rows = []
+    lang, rows = inp.lang, []
     for r in table.itertuples():
         o = inp.outcome(r.outcome)
         reference = r.arm == inp.arms[0]
-        effect = "reference" if reference else an.fmt_diff(o, r.median, short=True)
-        spread = "" if reference else f"{an.fmt_number(o, r.p05)} to {an.fmt_number(o, r.p95)}"
-        regret = an.fmt_diff(o, r.max_regret, short=True)
-        arm = {"arm": r.arm, "label": inp.labels.get(r.arm, r.arm), "role": ""}
-        cells = [r.label, arm, _num(effect), _num(spread),
-                 _num(_share(r.share_best)), _num(regret)]  # fmt: skip
+        effect = inp.t("rb_reference") if reference else an.fmt_diff(o, r.median, True, lang)
+        spread = ""
+        if not reference:
+            low, high = an.fmt_number(o, r.p05, lang), an.fmt_number(o, r.p95, lang)
+            spread = inp.t("interval", low=low, high=high)
+        regret = an.fmt_diff(o, r.max_regret, short=True, lang=lang)
+        arm = {"arm": r.arm, "label": inp.arm(r.arm), "role": ""}
+        cells = [inp.label(r.outcome), arm, _num(effect), _num(spread),
+                 _num(an.percent(r.share_best, lang, 0)), _num(regret)]  # fmt: skip
         rows.append({"arm": r.arm, "cells": cells})
-    header = ["Outcome", "Arm", "Median effect", "5–95% across sets", "Best in", "Maximum regret"]
-    return {"id": "robustness", "header": header, "rows": rows}
+    keys = ("d_outcome", "d_arm", "rb_median", "rb_spread", "rb_best_in", "rb_regret")
+    return {"id": "robustness", "header": [inp.t(k) for k in keys], "rows": rows}
 
 
 def discovery_context(inp, found: dict) -> dict:
     """Sentences and box tables of the scenario discovery on the main outcome."""
-    boxes = []
+    lang, boxes = inp.lang, []
     base = found["lost"] / found["sets"] if found["sets"] else float("nan")
+    best = inp.arm(found["best"]) if found["best"] else ""
     for i, box in enumerate(found["boxes"], start=1):
         rows = []
         for p in box["limits"].itertuples():
-            inside = f"{_value(p.low)} to {_value(p.high)}"
-            full = f"{_value(p.full_low)} to {_value(p.full_high)}"
+            inside, full = _range(inp, p.low, p.high), _range(inp, p.full_low, p.full_high)
             cells = [{"changes": [("code", p.parameter)]}, _num(inside), _num(full)]
             rows.append({"arm": None, "cells": cells})
-        header = ["Parameter", "Range in the box", "Range over all sets"]
-        boxes.append(
-            {
-                "title": f"Box {i}",
-                "sentence": f"Box {i} holds {box['coverage']:.0%} of the sets in which "
-                f"{found['best']} loses its place (coverage); {box['density']:.0%} of the sets "
-                f"inside it are such sets (density; {base:.0%} over all sets); it holds "
-                f"{box['mass']:.0%} of all sets.",
-                "table": {"id": f"prim-box-{i}", "header": header, "rows": rows},
-            }
-        )
-    return {**{k: found[k] for k in ("best", "sets", "lost", "note")}, "boxes": boxes}
+        header = [inp.t(k) for k in ("rb_parameter", "rb_in_box", "rb_all_sets")]
+        shares = {k: an.percent(box[k], lang, 0) for k in ("coverage", "density", "mass")}
+        sentence = inp.t("rb_box", i=i, best=best, base=an.percent(base, lang, 0), **shares)
+        table = {"id": f"prim-box-{i}", "header": header, "rows": rows}
+        boxes.append({"sentence": sentence, "table": table})
+    note = ""
+    if found["reason"]:
+        label = inp.label(inp.main)
+        note = inp.t(f"rb_note_{found['reason']}", label=label, best=best)
+    return {**{k: found[k] for k in ("best", "sets", "lost")}, "note": note, "boxes": boxes}
 
 
 def effect_figure(inp, names: list[str]) -> Figure:
@@ -131,6 +133,7 @@ def effect_figure(inp, names: list[str]) -> Figure:
     fig = Figure(figsize=(5.2 * ncols, (0.55 * len(arms) + 1.4) * nrows), layout="constrained")
     FigureCanvasAgg(fig)
     jitter = np.random.default_rng(0)  # the dots' vertical spread only; fixed for stable pages
+    label = inp.t("rb_fig_xlabel", reference=inp.arm(inp.arms[0]))
     for i, name in enumerate(names):
         ax = fig.add_subplot(nrows, ncols, i + 1)
         effects = rb.set_effects(inp.runs, name, inp.arms)
@@ -144,13 +147,12 @@ def effect_figure(inp, names: list[str]) -> Figure:
             dots = yi + jitter.uniform(-0.15, 0.15, len(values))
             ax.plot(values, dots, "o", color=inp.colors.get(arm, "0.4"), ms=3.5, alpha=0.7)
         ax.axvline(0, color="0.3", lw=0.8, ls="--")
-        ax.set_yticks(y, arms)
+        ax.set_yticks(y, [inp.arm(a) for a in arms])
         ax.set_ylim(-0.7, len(arms) - 0.3)
-        unit = plots.format_axis(ax.xaxis, name, inp.catalogue, diff=True)
+        unit = plots.format_axis(ax.xaxis, name, inp.catalogue, diff=True, lang=inp.lang)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        label = f"effect over {inp.arms[0]}"
         ax.set_xlabel(f"{label}, {unit}" if unit else label)
-        ax.set_title(inp.outcome(name).label, fontsize=9)
+        ax.set_title(inp.label(name), fontsize=9)
         ax.grid(axis="x", alpha=0.3)
-    fig.suptitle("Paired effect in each parameter set (one dot per set)")
+    fig.suptitle(inp.t("rb_fig_title"))
     return fig

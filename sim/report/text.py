@@ -7,7 +7,6 @@ import pandas as pd
 
 from sim import analysis as an
 from sim.analysis import lower_first, t
-from sim.analysis.lang import CATALOGUES
 
 from .inputs import Inputs
 
@@ -46,7 +45,7 @@ def cost_sentence(c, reference: str, lang: str = "en", arm: str = "") -> str:
     """One sentence on an arm's cost-effectiveness for one measure."""
     arm = arm or c.arm
     if not np.isfinite(c.value) and getattr(c, "note", "").startswith("spent only"):
-        return f"{arm} {c.note}."
+        return t("spent_only", lang, arm=arm, share=an.percent(c.spent_share, lang, 0))
     if not np.isfinite(c.value):
         return t("spent_nothing", lang, arm=arm, reference=reference)
     text = t(
@@ -56,24 +55,12 @@ def cost_sentence(c, reference: str, lang: str = "en", arm: str = "") -> str:
         spend=an.rupiah(c.extra_spend_idr, lang),
         reference=reference,
         value=an.significant(c.value, lang=lang),
-        unit=measure_unit(c.unit, lang),
+        unit=an.unit_label(c.unit, lang),
     )
     if np.isfinite(c.ci_low):
         low, high = an.significant(c.ci_low, lang=lang), an.significant(c.ci_high, lang=lang)
         text += t("ci_part", lang, low=low, high=high)
     return text + "."
-
-
-def measure_label(c, lang: str) -> str:
-    """A cost measure's label in ``lang`` (built-in measures by outcome; others as given)."""
-    key = f"m_{c.outcome}"
-    return t(key, lang) if key in CATALOGUES[lang] else str(c.measure)
-
-
-def measure_unit(unit: str, lang: str) -> str:
-    """A cost measure's unit in ``lang``."""
-    key = f"u_{unit}"
-    return t(key, lang) if key in CATALOGUES[lang] else str(unit)
 
 
 def headline(inp: Inputs) -> list[str]:
