@@ -12,6 +12,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 
 import numba
+import numpy as np
 
 _controller = None
 
@@ -29,3 +30,53 @@ def one_blas_thread() -> AbstractContextManager:
 
         _controller = ThreadpoolController()
     return _controller.limit(limits=1, user_api="blas")
+
+
+# --- Fused passes of the month's economy (market, adoption, finance, outcomes) -----------------
+# Each kernel computes exactly what the NumPy expression named in its docstring computes, in the
+# same order of operations and in the same precision, so that results stay bit-identical; the
+# rule that calls it keeps the formula in its own words.
+
+
+@jit
+def contact_counts(t_indptr, t_indices, t_data, g_indptr, g_indices, g_data, n_groups, x):
+    """``(ties @ x, groups @ (groups.T @ x))`` for CSR ``ties`` (n×n) and ``groups`` (n×G) and
+    a float32 block ``x`` (n×k), accumulated in float32 in SciPy's order."""
+    n, k = x.shape
+    by_ties = np.zeros((n, k), dtype=np.float32)
+    per_group = np.zeros((n_groups, k), dtype=np.float32)
+    by_groups = np.zeros((n, k), dtype=np.float32)
+    for i in range(n):
+        for e in range(t_indptr[i], t_indptr[i + 1]):
+            j, a = t_indices[e], t_data[e]
+            for c in range(k):
+                by_ties[i, c] += a * x[j, c]
+        for e in range(g_indptr[i], g_indptr[i + 1]):
+            g, a = g_indices[e], g_data[e]
+            for c in range(k):
+                per_group[g, c] += a * x[i, c]
+    for i in range(n):
+        for e in range(g_indptr[i], g_indptr[i + 1]):
+            g, a = g_indices[e], g_data[e]
+            for c in range(k):
+                by_groups[i, c] += a * per_group[g, c]
+    return by_ties, by_groups
+
+
+@jit
+def blended_shares(by_ties, by_groups, group_weight):
+    """Per firm and adopter column c ≥ 1: (1 − w) × tie share + w × group share, each share
+    = count[c] / max(count[0], 1) in float32, w = ``group_weight`` where the firm has living
+    group co-members, else 0 (``digital_adoption.peer_shares``)."""
+    n, k = by_ties.shape
+    out = np.empty((n, k - 1))
+    one = np.float32(1.0)
+    for i in range(n):
+        w = group_weight if by_groups[i, 0] > 0 else 0.0
+        tie_living = max(by_ties[i, 0], one)
+        group_living = max(by_groups[i, 0], one)
+        for c in range(1, k):
+            tie_share = np.float64(by_ties[i, c] / tie_living)
+            group_share = np.float64(by_groups[i, c] / group_living)
+            out[i, c - 1] = (1 - w) * tie_share + w * group_share
+    return out

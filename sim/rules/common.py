@@ -69,9 +69,8 @@ def subsidised_share(model, cost: float, firms: int) -> float:
 
 def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
     """Monthly data cost (Rp) of using ``level``, after any data subsidy."""
-    gb = np.select(
-        [level >= 2, level == 1], [connectivity.gb_marketplace, connectivity.gb_messaging], 0.0
-    )
+    gb_by_level = np.array([0.0, connectivity.gb_messaging, connectivity.gb_marketplace])
+    gb = gb_by_level[np.clip(level, 0, 2)]  # level 2 and above use marketplaces
     return gb * villages.data_price[state.village] * (1 - state.data_subsidy)
 
 

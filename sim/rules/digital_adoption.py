@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.kernels import blended_shares, contact_counts
 from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION, BASS, SIDOARJO
 from sim.population import has_signal
@@ -120,14 +121,21 @@ def peer_shares(model, adopters: list[np.ndarray], group_weight: float, mixing: 
     if mixing == "full":
         living = max(s.alive.sum(), 1)
         return np.column_stack([np.full(s.n, a.sum() / living) for a in adopters])
-    x = np.column_stack([s.alive, *adopters]).astype(np.float32)  # one sparse product for all
+    x = np.column_stack([s.alive, *adopters]).astype(np.float32)  # one pass for all masks
     ties, groups = model.net.ties_csr, model.net.groups
-    by_ties = ties @ x
-    by_groups = groups @ (groups.T @ x)
-    tie_share = by_ties[:, 1:] / np.maximum(by_ties[:, :1], 1.0)
-    group_share = by_groups[:, 1:] / np.maximum(by_groups[:, :1], 1.0)
-    w = np.where(by_groups[:, :1] > 0, group_weight, 0.0)
-    return (1 - w) * tie_share + w * group_share
+    # living contacts and adopters over ties (ties @ x) and over groups (groups @ groups.T @ x)
+    by_ties, by_groups = contact_counts(
+        ties.indptr,
+        ties.indices,
+        ties.data,
+        groups.indptr,
+        groups.indices,
+        groups.data,
+        groups.shape[1],
+        x,
+    )
+    # (1 − w) × adopters / living contacts by ties + w × the same over groups
+    return blended_shares(by_ties, by_groups, float(group_weight))
 
 
 @variant("digital_adoption", "bass_gated", default=True)
