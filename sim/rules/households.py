@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.kernels import jit
 from sim.ledger import book
 from sim.outcomes import HIGHER, LOWER
 from sim.params import ASSUMPTION
@@ -158,10 +159,34 @@ def owner_income(model) -> np.ndarray:
     Drawings count also for a firm that closed after paying them this month (finance pays 0 to
     firms closed before); other income counts for living firms' owners only."""
     s, spec = model.state, model.scenario.rules["households"]
-    other = np.where(
-        s.poor, spec["owner_other_income_poor_idr"], spec["owner_other_income_nonpoor_idr"]
-    )
-    return s.drawings + other * model.shared.outside_income_factor * s.alive
+    other = (spec["owner_other_income_nonpoor_idr"], spec["owner_other_income_poor_idr"])
+    factor = float(model.shared.outside_income_factor)
+    return _owner_income(s.drawings, s.poor, s.alive, *map(float, other), factor)
+
+
+@jit
+def _owner_income(drawings, poor, alive, other_nonpoor, other_poor, factor):
+    """drawings + (other income by poverty) × factor × alive, firm by firm (compiled)."""
+    out = np.empty(len(drawings))
+    for i in range(len(drawings)):
+        other = other_poor if poor[i] else other_nonpoor
+        out[i] = drawings[i] + other * factor * np.float64(alive[i])
+    return out
+
+
+@jit
+def _village_sums(village, owners, poor, drawings, wages, n_villages):
+    """Per village, in one pass and in row order (as ``np.bincount``): poor and non-poor owners'
+    household income, wages, and owners' other income (income − drawings)."""
+    poor_owners, nonpoor_owners = np.zeros(n_villages), np.zeros(n_villages)
+    paid, other = np.zeros(n_villages), np.zeros(n_villages)
+    for i in range(len(village)):
+        v = village[i]
+        poor_owners[v] += owners[i] * np.float64(poor[i])
+        nonpoor_owners[v] += owners[i] * np.float64(not poor[i])
+        paid[v] += wages[i]
+        other[v] += owners[i] - drawings[i]
+    return poor_owners, nonpoor_owners, paid, other
 
 
 def earned(model) -> np.ndarray:
@@ -172,14 +197,13 @@ def earned(model) -> np.ndarray:
     spec = model.scenario.rules["households"]
     income = np.zeros((v, len(GROUPS)))
     owners = owner_income(model)
-    income[:, 0] = np.bincount(s.village, weights=owners * s.poor, minlength=v)
-    income[:, 1] = np.bincount(s.village, weights=owners * ~s.poor, minlength=v)
     # finance pays firms that close later in the month too: their wages count (0 for firms
     # closed in earlier months, whose finance step paid nothing)
-    wages = np.bincount(s.village, weights=s.wages_idr, minlength=v)
+    income[:, 0], income[:, 1], wages, owners_other = _village_sums(
+        s.village, owners, s.poor, s.drawings, s.wages_idr, v
+    )
     share = spec["poor_worker_share"]
     income[:, 2], income[:, 3] = share * wages, (1 - share) * wages
-    owners_other = np.bincount(s.village, weights=owners - s.drawings, minlength=v)
     if model.shared.target_income is None:  # households switched off: no outside income
         total = owners_other
     elif model.shared.outside_income is None:
