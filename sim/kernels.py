@@ -80,3 +80,38 @@ def blended_shares(by_ties, by_groups, group_weight):
             group_share = np.float64(by_groups[i, c] / group_living)
             out[i, c - 1] = (1 - w) * tie_share + w * group_share
     return out
+
+
+@jit
+def shares_by_key(budget, weight, key, size):
+    """``weight / bincount(key, weight)[key] × budget[key]`` (0 where a key has no weight)."""
+    total = np.zeros(size)
+    for i in range(len(key)):
+        total[key[i]] += weight[i]
+    out = np.empty(len(key))
+    for i in range(len(key)):
+        t = total[key[i]]
+        out[i] = (weight[i] / t if t > 0 else 0.0) * budget[key[i]]
+    return out
+
+
+@jit
+def pool_within_groups(demand, members, first, n_groups, share):
+    """``market.share_within_groups`` with each member's first group ``first`` (−1: none):
+    demand − moved + the member's equal part of its group's pool, moved = share × demand."""
+    n = len(demand)
+    pool, count = np.zeros(n_groups), np.zeros(n_groups)
+    group, moved = np.empty(n, dtype=np.int64), np.empty(n)
+    for i in range(n):
+        ok = members[i] and first[i] >= 0
+        group[i] = first[i] if ok else 0
+        moved[i] = share * demand[i] if ok else 0.0
+        pool[group[i]] += moved[i]  # in row order, as np.bincount
+        count[group[i]] += np.float64(ok)
+    out = np.empty(n)
+    for i in range(n):
+        g = group[i]
+        per_member = pool[g] / count[g] if count[g] > 0 else 0.0
+        ok = members[i] and first[i] >= 0
+        out[i] = demand[i] - moved[i] + (per_member if ok else 0.0)
+    return out

@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.domain import SECTORS
+from sim.kernels import jit, pool_within_groups, shares_by_key
 from sim.ledger import book
 from sim.outcomes import HIGHER, LOWER, NEITHER
 from sim.params import ASSUMPTION, SIDOARJO
@@ -154,14 +155,7 @@ def share_within_groups(demand: np.ndarray, members: np.ndarray, groups, share: 
     """Joint promotion: a ``share`` of each member's group demand goes to a pool of the member's
     first group and is split equally among that group's members (customers drawn by one member
     buy from another). Total demand is unchanged."""
-    first = first_group(groups)
-    ok = members & (first >= 0)
-    g = np.where(ok, first, 0)
-    moved = np.where(ok, share * demand, 0.0)
-    pool = np.bincount(g, weights=moved, minlength=groups.shape[1])
-    count = np.bincount(g, weights=ok, minlength=groups.shape[1])
-    per_member = np.divide(pool, count, out=np.zeros_like(pool), where=count > 0)
-    return demand - moved + np.where(ok, per_member[g], 0.0)
+    return pool_within_groups(demand, members, first_group(groups), groups.shape[1], share)
 
 
 @M.on_setup
@@ -178,8 +172,7 @@ def starting_demand(model, rng) -> None:
 def share_of(budget: np.ndarray, weight: np.ndarray, key: np.ndarray, size: int) -> np.ndarray:
     """Each firm's part of ``budget[key]``, in proportion to ``weight`` within the key; keys
     with no weight give nothing (the caller decides where that money goes)."""
-    total = np.bincount(key, weights=weight, minlength=size)[key]
-    return np.divide(weight, total, out=np.zeros(len(weight)), where=total > 0) * budget[key]
+    return shares_by_key(budget, weight, key, size)
 
 
 def online_weights(model, a: np.ndarray, reach: float):
@@ -188,21 +181,35 @@ def online_weights(model, a: np.ndarray, reach: float):
     joint promotion scales the weight of its group's members."""
     s = model.state
     online = s.alive & has_signal(s, model.villages)
-    boost = 1.0
-    if model.shared.group_boost is not None:
+    group_boost, first = model.shared.group_boost, np.zeros(0, dtype=np.int64)
+    if group_boost is not None:
         first = first_group(model.net.groups)
-        boost = np.where(first >= 0, model.shared.group_boost[np.maximum(first, 0)], 1.0)
     platform = model.shared.platform
     member = np.zeros(s.n, dtype=bool)
     if platform:
         listed = np.asarray(platform["members"], dtype=bool)[: s.n]
         member[: len(listed)] = listed
     regency = online & ((s.level >= 2) | (member & (s.level >= 1)))
-    quality = model.villages.quality[s.village]
     local = online & (s.level == 1) & ~regency
     if model.shared.messaging_sellers is not None:  # only active WhatsApp sellers
         local &= model.shared.messaging_sellers
-    return a * boost * reach * local, a * boost * quality * regency
+    boost = np.zeros(0) if group_boost is None else group_boost
+    return _weights(a, first, boost, reach, model.villages.quality, s.village, local, regency)
+
+
+@jit
+def _weights(a, first, group_boost, reach, quality, village, local, regency):
+    """(a × boost × reach × local, a × boost × quality[village] × regency), boost = the first
+    group's ``group_boost`` (1 without a group or without joint promotion), firm by firm."""
+    n = len(a)
+    w_local, w_regency = np.empty(n), np.empty(n)
+    for i in range(n):
+        boost = 1.0
+        if len(group_boost) and first[i] >= 0:
+            boost = group_boost[first[i]]
+        w_local[i] = a[i] * boost * reach * np.float64(local[i])
+        w_regency[i] = a[i] * boost * quality[village[i]] * np.float64(regency[i])
+    return w_local, w_regency
 
 
 @variant("market", "attractiveness", default=True)
@@ -288,19 +295,44 @@ def attractiveness_market(
     outside_offline = share_of((1 - outside_online) * pool, a, s.sector, n_sectors)
     outside_demand = outside_offline + outside_online_demand
 
-    local = s.customers.copy()
-    s.demand = local + extra + outside_offline + online
-    s.online_demand = online
-    s.sales = np.minimum(s.demand / s.price, s.capacity) * s.alive
-    s.revenue_3, s.revenue_2, s.revenue_1 = s.revenue_2, s.revenue_1, s.revenue
-    s.revenue = s.sales * s.price
-    served_share = np.divide(s.revenue, s.demand, out=np.zeros(s.n), where=s.demand > 0)
-    s.customers -= (1 - served_share) * local
+    served = sell(s, extra, outside_offline, online)
     regency_origin = (from_regency, to_regency)
-    record_flows(model, budget, pool, unreached, outside_demand, regency_origin, cell)
+    record_flows(model, budget, pool, unreached, outside_demand, regency_origin, cell, served)
 
 
-def record_flows(model, budget, pool, unreached, outside_demand, regency_origin, cell) -> None:
+def sell(s, extra, outside_offline, online) -> np.ndarray:
+    """Demand = customer base + extra orders + outside buyers' offline orders + online orders;
+    sales = min(demand / price, capacity) for living firms; revenue = sales × price (the last
+    three months' revenue move back by one); customers not served leave the base: it loses
+    (1 − served share) of itself. Returns each firm's served share of its demand."""
+    served = np.empty(s.n)
+    _sell(
+        (s.customers, extra, outside_offline, online, s.price, s.capacity, s.alive),
+        (s.demand, s.online_demand, s.sales, s.revenue, s.revenue_1, s.revenue_2, s.revenue_3),
+        served,
+    )
+    return served
+
+
+@jit
+def _sell(given, out, served):
+    """:func:`sell`, firm by firm (compiled), in the order of operations of its formulas."""
+    customers, extra, outside_offline, online, price, capacity, alive = given
+    demand, online_demand, sales, revenue, revenue_1, revenue_2, revenue_3 = out
+    for i in range(len(customers)):
+        local = customers[i]
+        demand[i] = local + extra[i] + outside_offline[i] + online[i]
+        online_demand[i] = online[i]
+        sales[i] = min(demand[i] / price[i], capacity[i]) * np.float64(alive[i])
+        revenue_3[i], revenue_2[i], revenue_1[i] = revenue_2[i], revenue_1[i], revenue[i]
+        revenue[i] = sales[i] * price[i]
+        served[i] = revenue[i] / demand[i] if demand[i] > 0 else 0.0
+        customers[i] -= (1 - served[i]) * local
+
+
+def record_flows(
+    model, budget, pool, unreached, outside_demand, regency_origin, cell, served
+) -> None:
     """This month's market accounts: what households and outside buyers set out to spend, what
     firms sold, and what was not served — budget no seller reached and demand beyond capacity.
     Households keep what they could not spend: it returns to the savings of the village whose
@@ -308,7 +340,6 @@ def record_flows(model, budget, pool, unreached, outside_demand, regency_origin,
     village of its sector in proportion to what each sent). Outside buyers buy elsewhere."""
     s = model.state
     n_cells, n_sectors = len(budget), len(SECTORS)
-    served = np.divide(s.revenue, s.demand, out=np.zeros(s.n), where=s.demand > 0)
     from_regency, to_regency = regency_origin
     local_orders = np.maximum(s.demand - outside_demand - from_regency, 0.0)
     short_local = np.bincount(cell, weights=(1 - served) * local_orders, minlength=n_cells)
