@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.kernels import jit
 from sim.ledger import book
 from sim.outcomes import NEITHER
 from sim.params import ASSUMPTION, KUR_2023, SIDOARJO
@@ -142,6 +141,20 @@ P = rule_table(
 )
 
 
+def kur_rate(
+    amount: np.ndarray,
+    loans_taken: np.ndarray,
+    super_micro_limit_idr: float,
+    super_micro_rate: float,
+    first_rate: float,
+    repeat_rate_step: float,
+    max_rate: float,
+) -> np.ndarray:
+    """KUR-like annual rate of a loan of ``amount`` after ``loans_taken`` earlier loans."""
+    larger = np.minimum(first_rate + repeat_rate_step * loans_taken, max_rate)
+    return np.where(amount <= super_micro_limit_idr, super_micro_rate, larger)
+
+
 @variant("finance", "drawings_credit", default=True)
 def drawings_credit(
     model,
@@ -165,86 +178,57 @@ def drawings_credit(
     wage_share=P.wage_share,
 ):
     """Accounts, drawings, repayments and new loans for every living firm."""
-    s = model.state
+    s, alive = model.state, model.state.alive
     draws = rng.random(s.n)
-    s.data_cost = data_cost(s, model.villages, s.level, model.scenario.connectivity) * s.alive
-    interest, repayment, amount, paid_outside = np.empty((4, s.n))
-    _month_accounts(
-        (s.alive, s.poor, s.credit_offer, s.sales, s.unit_cost, s.revenue, s.fixed_cost),
-        (s.data_cost, s.extra_cost, s.customers, draws),
-        (s.input_cost, s.profit, s.cash, s.debt, s.drawings, s.wages_idr, s.loan_rate),
-        (s.loan_payment, s.loans_taken, s.new_loan),
-        (interest, repayment, amount, paid_outside),
-        np.array(
-            [draw_share, poor_draw_share, subsistence_idr, cash_buffer_months, credit_access]
-            + [poor_credit_access, loan_revenue_months, repayment_capacity, loan_ceiling_idr]
-            + [super_micro_limit_idr, super_micro_rate, first_rate, repeat_rate_step, max_rate]
-            + [term_months, wage_share],
-            dtype=np.float64,
-        ),
+    s.input_cost = s.sales * s.unit_cost
+    s.data_cost = data_cost(s, model.villages, s.level, model.scenario.connectivity) * alive
+    interest = s.debt * s.loan_rate / 12 * alive
+    s.profit = (
+        s.revenue - s.input_cost - s.fixed_cost * alive - s.data_cost - interest - s.extra_cost
     )
+
+    repayment = np.minimum(s.loan_payment, s.debt) * alive
+    costs = s.input_cost + s.fixed_cost
+    short = alive & (s.debt <= 0) & (s.cash + s.profit - repayment < cash_buffer_months * costs)
+    approved = short & (draws < np.where(s.poor, poor_credit_access, credit_access))
+    approved |= alive & s.credit_offer & (s.debt <= 0)  # a subsidised KUR loan (policy)
+    s.credit_offer = False
+    serviceable = repayment_capacity * np.maximum(s.profit, 0.0) * term_months
+    wanted_loan = np.minimum(loan_revenue_months * s.customers, loan_ceiling_idr)
+    amount = np.where(approved, np.minimum(wanted_loan, serviceable), 0.0)
+    approved &= amount > 0
+    rate = kur_rate(
+        amount,
+        s.loans_taken,
+        super_micro_limit_idr,
+        super_micro_rate,
+        first_rate,
+        repeat_rate_step,
+        max_rate,
+    )
+
+    available = np.maximum(s.cash + s.profit - repayment, 0.0)  # a loan is working capital
+    share = np.where(s.poor, poor_draw_share, draw_share)
+    wanted = np.maximum(share * np.maximum(s.profit, 0.0), subsistence_idr)
+    s.drawings = np.minimum(wanted, available) * alive
+
+    s.wages_idr = wage_share * s.fixed_cost * alive
     s.interest_idr = interest
+    s.cash += (s.profit - s.drawings + amount - repayment) * alive
+    s.debt += amount - repayment
+    s.new_loan = amount
     s.repayment = repayment
+    s.loan_rate = np.where(approved, rate, s.loan_rate)
+    s.loan_payment = np.where(approved, amount / term_months, s.loan_payment)
+    s.loans_taken += approved
     wages = float(s.wages_idr.sum())
     book(model, "wages", wages)
     book(model, "drawings", float(s.drawings.sum()))
     book(model, "interest", float(interest.sum()))
     book(model, "loans", float(amount.sum()))
     book(model, "repayments", float(repayment.sum()))
-    book(model, "outside_costs", float(paid_outside.sum()) - wages)
-
-
-@jit
-def _month_accounts(facts, costs, accounts, loans, out, p):
-    """One firm at a time (compiled): the month's profit, repayment, loan, drawings and cash,
-    in the order of operations of the column formulas they replace (results are identical)."""
-    alive, poor, credit_offer, sales, unit_cost, revenue, fixed_cost = facts
-    data, extra_cost, customers, draws = costs
-    input_cost, profit, cash, debt, drawings, wages, loan_rate = accounts
-    loan_payment, loans_taken, new_loan = loans
-    interest_out, repayment_out, amount_out, paid_outside = out
-    draw_share, poor_draw_share, subsistence, buffer_months, credit_access = p[0:5]
-    poor_credit_access, revenue_months, repayment_capacity, ceiling = p[5:9]
-    super_micro_limit, super_micro_rate, first_rate, rate_step, max_rate = p[9:14]
-    term_months, wage_share = p[14], p[15]
-    for i in range(len(alive)):
-        live = np.float64(alive[i])  # × live: 0 for firms that closed
-        input_cost[i] = sales[i] * unit_cost[i]
-        interest = debt[i] * loan_rate[i] / 12 * live
-        profit[i] = revenue[i] - input_cost[i] - fixed_cost[i] * live - data[i] - interest
-        profit[i] -= extra_cost[i]
-        repayment = min(loan_payment[i], debt[i]) * live
-        # Short of cash: apply for a loan (approval more likely for non-poor owners); a
-        # subsidised KUR offer (policy) is always a loan for a firm without debt.
-        buffer = buffer_months * (input_cost[i] + fixed_cost[i])
-        short = alive[i] and debt[i] <= 0 and cash[i] + profit[i] - repayment < buffer
-        approved = short and draws[i] < (poor_credit_access if poor[i] else credit_access)
-        approved = approved or (alive[i] and credit_offer[i] and debt[i] <= 0)
-        credit_offer[i] = False
-        serviceable = repayment_capacity * max(profit[i], 0.0) * term_months
-        wanted_loan = min(revenue_months * customers[i], ceiling)
-        amount = min(wanted_loan, serviceable) if approved else 0.0
-        approved = approved and amount > 0
-        if amount <= super_micro_limit:  # KUR rates
-            rate = super_micro_rate
-        else:
-            rate = min(first_rate + rate_step * loans_taken[i], max_rate)
-        # Drawings: a share of positive profit, at least subsistence, from cash and profit.
-        available = max(cash[i] + profit[i] - repayment, 0.0)  # a loan is working capital
-        share = poor_draw_share if poor[i] else draw_share
-        wanted = max(share * max(profit[i], 0.0), subsistence)
-        drawings[i] = min(wanted, available) * live
-        wages[i] = wage_share * fixed_cost[i] * live
-        cash[i] += (profit[i] - drawings[i] + amount - repayment) * live
-        debt[i] += amount - repayment
-        new_loan[i] = amount
-        if approved:
-            loan_rate[i] = rate
-            loan_payment[i] = amount / term_months
-            loans_taken[i] += 1
-        interest_out[i], repayment_out[i], amount_out[i] = interest, repayment, amount
-        paid = input_cost[i] + fixed_cost[i] + data[i] + extra_cost[i]
-        paid_outside[i] = paid * live
+    paid_outside = s.input_cost + s.fixed_cost + s.data_cost + s.extra_cost
+    book(model, "outside_costs", float((paid_outside * alive).sum()) - wages)
 
 
 @M.on_close
