@@ -94,10 +94,20 @@ def starting_local_sales(model) -> np.ndarray:
 
 def group_mean(values: np.ndarray, mask: np.ndarray, group: np.ndarray, n_groups: int):
     """Per group: (mean of ``values`` where ``mask`` holds, count); group -1 is ignored."""
-    rows = mask & (group >= 0)
-    count = np.bincount(group[rows], minlength=n_groups)
-    total = np.bincount(group[rows], weights=values[rows], minlength=n_groups)
+    total, count = _group_sums(values, mask, group, n_groups)
     return np.divide(total, count, out=np.zeros(n_groups), where=count > 0), count
+
+
+@jit
+def _group_sums(values, mask, group, n_groups):
+    """Per group, in row order (as ``np.bincount`` over the selected rows): the sum of
+    ``values`` and the count of rows where ``mask`` holds and the group is not -1."""
+    total, count = np.zeros(n_groups), np.zeros(n_groups, dtype=np.int64)
+    for i in range(len(group)):
+        if mask[i] and group[i] >= 0:
+            total[group[i]] += values[i]
+            count[group[i]] += 1
+    return total, count
 
 
 def choose_members(
