@@ -67,8 +67,9 @@ def subsidised_share(model, cost: float, firms: int) -> float:
     return subsidy.grant(model, cost, firms) / cost
 
 
-def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
-    """Monthly data cost (Rp) of using ``level``, after any data subsidy."""
+def data_cost(state, villages, level: np.ndarray | int, connectivity) -> np.ndarray:
+    """Monthly data cost (Rp) of using ``level`` (per firm, or one level for all), after any
+    data subsidy."""
     gb_by_level = np.array([0.0, connectivity.gb_messaging, connectivity.gb_marketplace])
     gb = gb_by_level[np.clip(level, 0, 2)]  # level 2 and above use marketplaces
     return gb * villages.data_price[state.village] * (1 - state.data_subsidy)

@@ -177,11 +177,11 @@ def bass_gated(
         lit_gate = np.clip(s.literacy / need, 0, 1) if need > 0 else 1.0
         net_gate = signal * (v.quality[s.village] if target == 2 else 1.0)
         device = np.where(s.has_device, 0.0, conn.device_cost_idr) if target == 1 else 0.0
-        cost_ok = (s.cash >= device) & (data_cost(s, v, np.full(s.n, target), conn) <= budget)
+        cost_ok = (s.cash >= device) & (data_cost(s, v, target, conn) <= budget)
         adopt = candidates & (draws[target - 1] < hazard * lit_gate * net_gate * cost_ok)
         s.level[adopt] = target
         if target == 1:
-            s.extra_cost[adopt] += device[adopt]
+            np.add(s.extra_cost, device, out=s.extra_cost, where=adopt)
             s.has_device[adopt] = True
 
     bites = alive & (level > 0) & (data_cost(s, v, level, conn) > budget)
