@@ -36,7 +36,7 @@ from sim.outcomes import HIGHER, LOWER, NEITHER
 from sim.params import ASSUMPTION, SIDOARJO
 from sim.population import has_signal
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
-from sim.rules.common import first_group, mean_where, outside_shares, starting_local_sales
+from sim.rules.common import first_group, outside_shares, starting_local_sales
 
 M = mechanism(
     "market",
@@ -419,6 +419,15 @@ def revenue_loss_share(m):
     """Share of living firms whose revenue this month is at least 10% below their own mean of
     the three months before (firms younger than that are left out)."""
     s = m.state
-    before = (s.revenue_1 + s.revenue_2 + s.revenue_3) / 3
-    known = s.alive & (s.age_months > 3)
-    return mean_where(s.revenue < 0.9 * before, known)
+    return _loss_share(s.revenue, s.revenue_1, s.revenue_2, s.revenue_3, s.alive, s.age_months)
+
+
+@jit
+def _loss_share(revenue, revenue_1, revenue_2, revenue_3, alive, age_months):
+    """Share of living firms older than 3 months with revenue < 0.9 × (r₁ + r₂ + r₃) / 3."""
+    known = lost = 0
+    for i in range(len(revenue)):
+        if alive[i] and age_months[i] > 3:
+            known += 1
+            lost += revenue[i] < 0.9 * ((revenue_1[i] + revenue_2[i] + revenue_3[i]) / 3)
+    return lost / known if known else 0.0
