@@ -173,8 +173,13 @@ def viable_users(
     pays cost / k (equal split) or cost × its fixed cost / the group's fixed cost (by use); the
     others save at least as much relative to what they pay.
     """
-    rows = np.flatnonzero(candidates)
     users = np.zeros(len(village), dtype=bool)
+    if not by_use and cost > 0:
+        # With an equal split, a firm gains at no rank unless fixed_saving × f × capacity > cost;
+        # the firms below that (with a margin for rounding) rank after every firm that can
+        # gain in their village, so leaving them out of the sort changes no user.
+        candidates = candidates & (fixed_saving * fixed_cost * capacity_users > cost * (1 - 1e-9))
+    rows = np.flatnonzero(candidates)
     if len(rows) == 0:
         return users
     order = rows[by_village_largest_first(village[rows], np.maximum(fixed_cost[rows], 0.0))]
