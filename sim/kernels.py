@@ -39,27 +39,32 @@ def one_blas_thread() -> AbstractContextManager:
 
 
 @jit
-def contact_counts(t_indptr, t_indices, t_data, g_indptr, g_indices, g_data, n_groups, x):
-    """``(ties @ x, groups @ (groups.T @ x))`` for CSR ``ties`` (n×n) and ``groups`` (n×G) and
-    a float32 block ``x`` (n×k), accumulated in float32 in SciPy's order."""
-    n, k = x.shape
-    by_ties = np.zeros((n, k), dtype=np.float32)
-    per_group = np.zeros((n_groups, k), dtype=np.float32)
-    by_groups = np.zeros((n, k), dtype=np.float32)
+def contact_counts(t_indptr, t_indices, g_indptr, g_indices, n_groups, bits):
+    """``(ties @ x, groups @ (groups.T @ x))`` in float32 for CSR matrices ``ties`` (n×n) and
+    ``groups`` (n×G) whose entries are all 1, where column c of x (n×3) is bit c of ``bits``:
+    integer counts (exact, as the float32 sums of ones are below 2²⁴)."""
+    n = len(bits)
+    by_ties = np.zeros((n, 3), dtype=np.float32)
+    per_group = np.zeros((n_groups, 3), dtype=np.int64)
+    by_groups = np.zeros((n, 3), dtype=np.float32)
     for i in range(n):
+        c0 = c1 = c2 = 0
         for e in range(t_indptr[i], t_indptr[i + 1]):
-            j, a = t_indices[e], t_data[e]
-            for c in range(k):
-                by_ties[i, c] += a * x[j, c]
+            b = bits[t_indices[e]]
+            c0, c1, c2 = c0 + (b & 1), c1 + ((b >> 1) & 1), c2 + ((b >> 2) & 1)
+        by_ties[i, 0], by_ties[i, 1], by_ties[i, 2] = c0, c1, c2
+        b = bits[i]
         for e in range(g_indptr[i], g_indptr[i + 1]):
-            g, a = g_indices[e], g_data[e]
-            for c in range(k):
-                per_group[g, c] += a * x[i, c]
+            g = g_indices[e]
+            per_group[g, 0] += b & 1
+            per_group[g, 1] += (b >> 1) & 1
+            per_group[g, 2] += (b >> 2) & 1
     for i in range(n):
+        c0 = c1 = c2 = 0
         for e in range(g_indptr[i], g_indptr[i + 1]):
-            g, a = g_indices[e], g_data[e]
-            for c in range(k):
-                by_groups[i, c] += a * per_group[g, c]
+            g = g_indices[e]
+            c0, c1, c2 = c0 + per_group[g, 0], c1 + per_group[g, 1], c2 + per_group[g, 2]
+        by_groups[i, 0], by_groups[i, 1], by_groups[i, 2] = c0, c1, c2
     return by_ties, by_groups
 
 

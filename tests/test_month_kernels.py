@@ -38,15 +38,10 @@ def test_contact_counts_and_shares_equal_the_sparse_products(seed):
     alive = rng.random(n) < 0.9
     level = rng.integers(0, 3, n)
     x = np.column_stack([alive, alive & (level >= 1), alive & (level >= 2)]).astype(np.float32)
+    bits = x[:, 0].astype(np.uint8) | (x[:, 1].astype(np.uint8) << 1)
+    bits |= x[:, 2].astype(np.uint8) << 2
     by_ties, by_groups = contact_counts(
-        ties.indptr,
-        ties.indices,
-        ties.data,
-        groups.indptr,
-        groups.indices,
-        groups.data,
-        n_groups,
-        x,
+        ties.indptr, ties.indices, groups.indptr, groups.indices, n_groups, bits
     )
     same(by_ties, ties @ x)
     same(by_groups, groups @ (groups.T @ x))
