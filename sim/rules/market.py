@@ -248,9 +248,8 @@ def attractiveness_market(
     cell_weight = local_weight + regency_weight[sector_of_cell]
     online_budget = np.where(cell_weight > 0, share_online * budget, 0.0)
     # A messaging seller's share of its cell; a regency seller's share of every cell of its sector.
-    online = share_of(online_budget, w_local, cell, n_cells) * np.divide(
-        local_weight[cell], cell_weight[cell], out=np.zeros(s.n), where=cell_weight[cell] > 0
-    )
+    local_part = np.divide(local_weight, cell_weight, out=np.zeros(n_cells), where=cell_weight > 0)
+    online = share_of(online_budget, w_local, cell, n_cells) * local_part[cell]
     to_regency = np.divide(
         online_budget * regency_weight[sector_of_cell],
         cell_weight,
@@ -277,27 +276,79 @@ def attractiveness_market(
 
     # Offline: word-of-mouth and carried orders first, then customer bases and floating spending.
     offline_budget = budget - online_budget
-    asked = np.bincount(cell, weights=s.extra_orders * s.alive, minlength=n_cells)
-    scale = np.divide(offline_budget, asked, out=np.ones(n_cells), where=asked > offline_budget)
-    extra = s.extra_orders * s.alive * np.minimum(scale, 1.0)[cell]
-    s.extra_orders = 0.0
-    open_budget = np.maximum(
-        offline_budget - np.bincount(cell, weights=extra, minlength=n_cells), 0.0
-    )
-    s.customers *= (1 - churn * (1 - s.loyalty)) * s.alive
-    held = np.bincount(cell, weights=s.customers, minlength=n_cells)
-    too_many = (held > open_budget) & (held > 0)  # budgets fell: every base shrinks alike
-    shrink = np.divide(open_budget, held, out=np.ones(n_cells), where=too_many)
-    s.customers *= shrink[cell]
-    held = np.minimum(held, open_budget)
-    s.customers += share_of(open_budget - held, a, cell, n_cells)
-    unreached = open_budget - np.bincount(cell, weights=s.customers, minlength=n_cells)
+    extra, unreached = serve_offline(s, a, cell, offline_budget, churn)
     outside_offline = share_of((1 - outside_online) * pool, a, s.sector, n_sectors)
     outside_demand = outside_offline + outside_online_demand
 
     served = sell(s, extra, outside_offline, online)
     regency_origin = (from_regency, to_regency)
     record_flows(model, budget, pool, unreached, outside_demand, regency_origin, cell, served)
+
+
+def serve_offline(s, a, cell, offline_budget, churn):
+    """The offline budget of each cell: word-of-mouth and carried orders (``extra_orders``,
+    cleared) first, scaled down alike when they ask more than the budget; then customer bases,
+    of which a share ``churn`` × (1 − loyalty) shops around, shrunk alike when they hold more
+    than is left; the floating rest is won in proportion to attractiveness ``a``. Updates the
+    customer bases; returns (each firm's extra orders served, each cell's budget no seller
+    reached)."""
+    extra, unreached = np.empty(s.n), np.empty(len(offline_budget))
+    _serve_offline(
+        (s.extra_orders, s.customers, s.loyalty, s.alive, a, cell),
+        offline_budget,
+        float(churn),
+        extra,
+        unreached,
+    )
+    return extra, unreached
+
+
+@jit
+def _serve_offline(firms, offline_budget, churn, extra, unreached):
+    """:func:`serve_offline` in three compiled passes over the firms, with the operations (and
+    the row order of every sum) of its column formulas::
+
+        asked = bincount(cell, extra_orders × alive)
+        extra = extra_orders × alive × min(offline / asked if asked > offline else 1, 1)[cell]
+        open = max(offline − bincount(cell, extra), 0)
+        customers ×= (1 − churn × (1 − loyalty)) × alive
+        held = bincount(cell, customers); customers ×= (open / held where held > open, held > 0)
+        customers += share_of(open − min(held, open), a, cell)
+        unreached = open − bincount(cell, customers)
+    """
+    extra_orders, customers, loyalty, alive, a, cell = firms
+    size = len(offline_budget)
+    asked, served, held, total_a = np.zeros(size), np.zeros(size), np.zeros(size), np.zeros(size)
+    for i in range(len(cell)):
+        extra[i] = extra_orders[i] * np.float64(alive[i])
+        asked[cell[i]] += extra[i]
+    scale = np.ones(size)
+    for c in range(size):
+        if asked[c] > offline_budget[c]:
+            scale[c] = offline_budget[c] / asked[c]
+    for i in range(len(cell)):
+        c = cell[i]
+        extra[i] = extra[i] * min(scale[c], 1.0)
+        extra_orders[i] = 0.0
+        served[c] += extra[i]
+        customers[i] *= (1 - churn * (1 - loyalty[i])) * np.float64(alive[i])
+        held[c] += customers[i]
+        total_a[c] += a[i]
+    open_budget, shrink = np.empty(size), np.ones(size)
+    for c in range(size):
+        open_budget[c] = max(offline_budget[c] - served[c], 0.0)
+        if held[c] > open_budget[c] and held[c] > 0:  # budgets fell: every base shrinks alike
+            shrink[c] = open_budget[c] / held[c]
+        held[c] = min(held[c], open_budget[c])
+        unreached[c] = 0.0
+    for i in range(len(cell)):
+        c = cell[i]
+        customers[i] *= shrink[c]
+        floating = open_budget[c] - held[c]
+        customers[i] += (a[i] / total_a[c] if total_a[c] > 0 else 0.0) * floating
+        unreached[c] += customers[i]
+    for c in range(size):
+        unreached[c] = open_budget[c] - unreached[c]
 
 
 def sell(s, extra, outside_offline, online) -> np.ndarray:
