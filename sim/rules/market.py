@@ -392,9 +392,10 @@ def record_flows(
     s = model.state
     n_cells, n_sectors = len(budget), len(SECTORS)
     from_regency, to_regency = regency_origin
-    local_orders = np.maximum(s.demand - outside_demand - from_regency, 0.0)
-    short_local = np.bincount(cell, weights=(1 - served) * local_orders, minlength=n_cells)
-    short_regency = np.bincount(s.sector, weights=(1 - served) * from_regency, minlength=n_sectors)
+    # Unserved orders per cell from the firms' local orders and per sector from regency sellers.
+    short_local, short_regency = _unserved(
+        s.demand, outside_demand, from_regency, served, cell, s.sector, n_cells, n_sectors
+    )
     sector_of_cell = np.arange(n_cells) % n_sectors
     sent = np.bincount(sector_of_cell, weights=to_regency, minlength=n_sectors)
     short_households = short_local + np.divide(
@@ -418,6 +419,18 @@ def record_flows(
         + short_outside
         + unreached_outside,
     }
+
+
+@jit
+def _unserved(demand, outside_demand, from_regency, served, cell, sector, n_cells, n_sectors):
+    """``bincount(cell, (1 − served) × max(demand − outside − from_regency, 0))`` and
+    ``bincount(sector, (1 − served) × from_regency)`` in one pass."""
+    short_local, short_regency = np.zeros(n_cells), np.zeros(n_sectors)
+    for i in range(len(demand)):
+        local_orders = max(demand[i] - outside_demand[i] - from_regency[i], 0.0)
+        short_local[cell[i]] += (1 - served[i]) * local_orders
+        short_regency[sector[i]] += (1 - served[i]) * from_regency[i]
+    return short_local, short_regency
 
 
 @M.outcome(
