@@ -10,8 +10,16 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sim.kernels import blended_shares, contact_counts, pool_within_groups, shares_by_key
-from sim.rules import households, market
+from sim.passes import (
+    blended_shares,
+    contact_counts,
+    online_weights_pass,
+    owner_income_pass,
+    pool_within_groups,
+    shares_by_key,
+    village_income_pass,
+)
+from sim.rules import market
 from sim.rules.common import data_cost, first_group, group_mean
 
 SEEDS = [1, 2, 3]
@@ -164,10 +172,10 @@ def test_household_passes_equal_the_column_formulas(seed):
     other_poor, other_nonpoor, factor = 0.5e6, 1.5e6, 0.8
     other = np.where(s.poor, other_poor, other_nonpoor)
     owners = s.drawings + other * factor * s.alive
-    got = households._owner_income(s.drawings, s.poor, s.alive, other_nonpoor, other_poor, factor)
+    got = owner_income_pass(s.drawings, s.poor, s.alive, other_nonpoor, other_poor, factor)
     same(got, owners)
     v = 9  # two villages without firms
-    sums = households._village_sums(s.village, owners, s.poor, s.drawings, s.wages_idr, v)
+    sums = village_income_pass(s.village, owners, s.poor, s.drawings, s.wages_idr, v)
     same(sums[0], np.bincount(s.village, weights=owners * s.poor, minlength=v))
     same(sums[1], np.bincount(s.village, weights=owners * ~s.poor, minlength=v))
     same(sums[2], np.bincount(s.village, weights=s.wages_idr, minlength=v))
@@ -196,9 +204,9 @@ def test_online_weights_equal_the_column_formula(seed):
     quality, village = rng.random(6), rng.integers(0, 6, n)
     local, regency = rng.random(n) < 0.3, rng.random(n) < 0.3
     boost = np.where(first >= 0, group_boost[np.maximum(first, 0)], 1.0)
-    got = market._weights(a, first, group_boost, 0.5, quality, village, local, regency)
+    got = online_weights_pass(a, first, group_boost, 0.5, quality, village, local, regency)
     same(got[0], a * boost * 0.5 * local)
     same(got[1], a * boost * quality[village] * regency)
-    none = market._weights(a, first, np.zeros(0), 0.5, quality, village, local, regency)
+    none = online_weights_pass(a, first, np.zeros(0), 0.5, quality, village, local, regency)
     same(none[0], a * 1.0 * 0.5 * local)  # without joint promotion the boost is 1
     same(none[1], a * 1.0 * quality[village] * regency)

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.kernels import blended_shares, contact_counts
 from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION, BASS, SIDOARJO
+from sim.passes import blended_shares, contact_counts
 from sim.population import has_signal
 from sim.rules import Column, mechanism, rule_table, variant
 from sim.rules.common import data_cost, mean_where

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.kernels import jit
 from sim.ledger import book
 from sim.outcomes import HIGHER, LOWER
 from sim.params import ASSUMPTION
+from sim.passes import owner_income_pass, village_income_pass
 from sim.rules import SharedField, mechanism, rule_table, variant
 from sim.rules.common import mean_where, starting_local_sales
 
@@ -161,32 +161,7 @@ def owner_income(model) -> np.ndarray:
     s, spec = model.state, model.scenario.rules["households"]
     other = (spec["owner_other_income_nonpoor_idr"], spec["owner_other_income_poor_idr"])
     factor = float(model.shared.outside_income_factor)
-    return _owner_income(s.drawings, s.poor, s.alive, *map(float, other), factor)
-
-
-@jit
-def _owner_income(drawings, poor, alive, other_nonpoor, other_poor, factor):
-    """drawings + (other income by poverty) × factor × alive, firm by firm (compiled)."""
-    out = np.empty(len(drawings))
-    for i in range(len(drawings)):
-        other = other_poor if poor[i] else other_nonpoor
-        out[i] = drawings[i] + other * factor * np.float64(alive[i])
-    return out
-
-
-@jit
-def _village_sums(village, owners, poor, drawings, wages, n_villages):
-    """Per village, in one pass and in row order (as ``np.bincount``): poor and non-poor owners'
-    household income, wages, and owners' other income (income − drawings)."""
-    poor_owners, nonpoor_owners = np.zeros(n_villages), np.zeros(n_villages)
-    paid, other = np.zeros(n_villages), np.zeros(n_villages)
-    for i in range(len(village)):
-        v = village[i]
-        poor_owners[v] += owners[i] * np.float64(poor[i])
-        nonpoor_owners[v] += owners[i] * np.float64(not poor[i])
-        paid[v] += wages[i]
-        other[v] += owners[i] - drawings[i]
-    return poor_owners, nonpoor_owners, paid, other
+    return owner_income_pass(s.drawings, s.poor, s.alive, *map(float, other), factor)
 
 
 def earned(model) -> np.ndarray:
@@ -199,7 +174,7 @@ def earned(model) -> np.ndarray:
     owners = owner_income(model)
     # finance pays firms that close later in the month too: their wages count (0 for firms
     # closed in earlier months, whose finance step paid nothing)
-    income[:, 0], income[:, 1], wages, owners_other = _village_sums(
+    income[:, 0], income[:, 1], wages, owners_other = village_income_pass(
         s.village, owners, s.poor, s.drawings, s.wages_idr, v
     )
     share = spec["poor_worker_share"]

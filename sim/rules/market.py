@@ -30,10 +30,18 @@ from __future__ import annotations
 import numpy as np
 
 from sim.domain import SECTORS
-from sim.kernels import jit, pool_within_groups, shares_by_key
 from sim.ledger import book
 from sim.outcomes import HIGHER, LOWER, NEITHER
 from sim.params import ASSUMPTION, SIDOARJO
+from sim.passes import (
+    online_weights_pass,
+    pool_within_groups,
+    revenue_loss_pass,
+    sell_pass,
+    serve_offline_pass,
+    shares_by_key,
+    unserved_pass,
+)
 from sim.population import has_signal
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
 from sim.rules.common import first_group, outside_shares, starting_local_sales
@@ -194,22 +202,9 @@ def online_weights(model, a: np.ndarray, reach: float):
     if model.shared.messaging_sellers is not None:  # only active WhatsApp sellers
         local &= model.shared.messaging_sellers
     boost = np.zeros(0) if group_boost is None else group_boost
-    return _weights(a, first, boost, reach, model.villages.quality, s.village, local, regency)
-
-
-@jit
-def _weights(a, first, group_boost, reach, quality, village, local, regency):
-    """(a × boost × reach × local, a × boost × quality[village] × regency), boost = the first
-    group's ``group_boost`` (1 without a group or without joint promotion), firm by firm."""
-    n = len(a)
-    w_local, w_regency = np.empty(n), np.empty(n)
-    for i in range(n):
-        boost = 1.0
-        if len(group_boost) and first[i] >= 0:
-            boost = group_boost[first[i]]
-        w_local[i] = a[i] * boost * reach * np.float64(local[i])
-        w_regency[i] = a[i] * boost * quality[village[i]] * np.float64(regency[i])
-    return w_local, w_regency
+    return online_weights_pass(
+        a, first, boost, reach, model.villages.quality, s.village, local, regency
+    )
 
 
 @variant("market", "attractiveness", default=True)
@@ -293,7 +288,7 @@ def serve_offline(s, a, cell, offline_budget, churn):
     customer bases; returns (each firm's extra orders served, each cell's budget no seller
     reached)."""
     extra, unreached = np.empty(s.n), np.empty(len(offline_budget))
-    _serve_offline(
+    serve_offline_pass(
         (s.extra_orders, s.customers, s.loyalty, s.alive, a, cell),
         offline_budget,
         float(churn),
@@ -303,82 +298,18 @@ def serve_offline(s, a, cell, offline_budget, churn):
     return extra, unreached
 
 
-@jit
-def _serve_offline(firms, offline_budget, churn, extra, unreached):
-    """:func:`serve_offline` in three compiled passes over the firms, with the operations (and
-    the row order of every sum) of its column formulas::
-
-        asked = bincount(cell, extra_orders × alive)
-        extra = extra_orders × alive × min(offline / asked if asked > offline else 1, 1)[cell]
-        open = max(offline − bincount(cell, extra), 0)
-        customers ×= (1 − churn × (1 − loyalty)) × alive
-        held = bincount(cell, customers); customers ×= (open / held where held > open, held > 0)
-        customers += share_of(open − min(held, open), a, cell)
-        unreached = open − bincount(cell, customers)
-    """
-    extra_orders, customers, loyalty, alive, a, cell = firms
-    size = len(offline_budget)
-    asked, served, held, total_a = np.zeros(size), np.zeros(size), np.zeros(size), np.zeros(size)
-    for i in range(len(cell)):
-        extra[i] = extra_orders[i] * np.float64(alive[i])
-        asked[cell[i]] += extra[i]
-    scale = np.ones(size)
-    for c in range(size):
-        if asked[c] > offline_budget[c]:
-            scale[c] = offline_budget[c] / asked[c]
-    for i in range(len(cell)):
-        c = cell[i]
-        extra[i] = extra[i] * min(scale[c], 1.0)
-        extra_orders[i] = 0.0
-        served[c] += extra[i]
-        customers[i] *= (1 - churn * (1 - loyalty[i])) * np.float64(alive[i])
-        held[c] += customers[i]
-        total_a[c] += a[i]
-    open_budget, shrink = np.empty(size), np.ones(size)
-    for c in range(size):
-        open_budget[c] = max(offline_budget[c] - served[c], 0.0)
-        if held[c] > open_budget[c] and held[c] > 0:  # budgets fell: every base shrinks alike
-            shrink[c] = open_budget[c] / held[c]
-        held[c] = min(held[c], open_budget[c])
-        unreached[c] = 0.0
-    for i in range(len(cell)):
-        c = cell[i]
-        customers[i] *= shrink[c]
-        floating = open_budget[c] - held[c]
-        customers[i] += (a[i] / total_a[c] if total_a[c] > 0 else 0.0) * floating
-        unreached[c] += customers[i]
-    for c in range(size):
-        unreached[c] = open_budget[c] - unreached[c]
-
-
 def sell(s, extra, outside_offline, online) -> np.ndarray:
     """Demand = customer base + extra orders + outside buyers' offline orders + online orders;
     sales = min(demand / price, capacity) for living firms; revenue = sales × price (the last
     three months' revenue move back by one); customers not served leave the base: it loses
     (1 − served share) of itself. Returns each firm's served share of its demand."""
     served = np.empty(s.n)
-    _sell(
+    sell_pass(
         (s.customers, extra, outside_offline, online, s.price, s.capacity, s.alive),
         (s.demand, s.online_demand, s.sales, s.revenue, s.revenue_1, s.revenue_2, s.revenue_3),
         served,
     )
     return served
-
-
-@jit
-def _sell(given, out, served):
-    """:func:`sell`, firm by firm (compiled), in the order of operations of its formulas."""
-    customers, extra, outside_offline, online, price, capacity, alive = given
-    demand, online_demand, sales, revenue, revenue_1, revenue_2, revenue_3 = out
-    for i in range(len(customers)):
-        local = customers[i]
-        demand[i] = local + extra[i] + outside_offline[i] + online[i]
-        online_demand[i] = online[i]
-        sales[i] = min(demand[i] / price[i], capacity[i]) * np.float64(alive[i])
-        revenue_3[i], revenue_2[i], revenue_1[i] = revenue_2[i], revenue_1[i], revenue[i]
-        revenue[i] = sales[i] * price[i]
-        served[i] = revenue[i] / demand[i] if demand[i] > 0 else 0.0
-        customers[i] -= (1 - served[i]) * local
 
 
 def record_flows(
@@ -393,7 +324,7 @@ def record_flows(
     n_cells, n_sectors = len(budget), len(SECTORS)
     from_regency, to_regency = regency_origin
     # Unserved orders per cell from the firms' local orders and per sector from regency sellers.
-    short_local, short_regency = _unserved(
+    short_local, short_regency = unserved_pass(
         s.demand, outside_demand, from_regency, served, cell, s.sector, n_cells, n_sectors
     )
     sector_of_cell = np.arange(n_cells) % n_sectors
@@ -419,18 +350,6 @@ def record_flows(
         + short_outside
         + unreached_outside,
     }
-
-
-@jit
-def _unserved(demand, outside_demand, from_regency, served, cell, sector, n_cells, n_sectors):
-    """``bincount(cell, (1 − served) × max(demand − outside − from_regency, 0))`` and
-    ``bincount(sector, (1 − served) × from_regency)`` in one pass."""
-    short_local, short_regency = np.zeros(n_cells), np.zeros(n_sectors)
-    for i in range(len(demand)):
-        local_orders = max(demand[i] - outside_demand[i] - from_regency[i], 0.0)
-        short_local[cell[i]] += (1 - served[i]) * local_orders
-        short_regency[sector[i]] += (1 - served[i]) * from_regency[i]
-    return short_local, short_regency
 
 
 @M.outcome(
@@ -483,15 +402,6 @@ def revenue_loss_share(m):
     """Share of living firms whose revenue this month is at least 10% below their own mean of
     the three months before (firms younger than that are left out)."""
     s = m.state
-    return _loss_share(s.revenue, s.revenue_1, s.revenue_2, s.revenue_3, s.alive, s.age_months)
-
-
-@jit
-def _loss_share(revenue, revenue_1, revenue_2, revenue_3, alive, age_months):
-    """Share of living firms older than 3 months with revenue < 0.9 × (r₁ + r₂ + r₃) / 3."""
-    known = lost = 0
-    for i in range(len(revenue)):
-        if alive[i] and age_months[i] > 3:
-            known += 1
-            lost += revenue[i] < 0.9 * ((revenue_1[i] + revenue_2[i] + revenue_3[i]) / 3)
-    return lost / known if known else 0.0
+    return revenue_loss_pass(
+        s.revenue, s.revenue_1, s.revenue_2, s.revenue_3, s.alive, s.age_months
+    )
