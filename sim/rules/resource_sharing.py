@@ -110,7 +110,7 @@ def cost_shares(
     and users per village. In every village with users the shares sum to ``cost``."""
     count = np.bincount(village[users], minlength=n_villages)
     if use is None:
-        return np.where(users, cost / np.maximum(count[village], 1), 0.0), count
+        return np.where(users, (cost / np.maximum(count, 1))[village], 0.0), count
     weight = np.where(users, np.maximum(use, 0.0), 0.0)
     total = np.bincount(village, weights=weight, minlength=n_villages)
     # A village whose users all have zero use splits equally.
@@ -239,7 +239,7 @@ def village_facility(
     )
     # The facility replaces rent and equipment paid outside, never the wages paid locally.
     saved = min(fixed_saving, 1 - wage_share(model))
-    full_saving = saved * s.fixed_cost * congestion(count[s.village], capacity_users)
+    full_saving = saved * s.fixed_cost * congestion(count, capacity_users)[s.village]
     saving = np.where(users, full_saving, 0.0)
     paid = share * (1 - subsidised_share(model, share.sum(), int(users.sum())))
     fee = carry_orders(model, users, carry_fee, reach_gain)
