@@ -20,7 +20,13 @@ from sim.passes import (
     village_income_pass,
 )
 from sim.rules import market
-from sim.rules.common import data_cost, first_group, group_mean
+from sim.rules.common import (
+    data_cost,
+    first_group,
+    group_mean,
+    mean_where,
+    recording_outcomes,
+)
 
 SEEDS = [1, 2, 3]
 
@@ -210,3 +216,21 @@ def test_online_weights_equal_the_column_formula(seed):
     none = online_weights_pass(a, first, np.zeros(0), 0.5, quality, village, local, regency)
     same(none[0], a * 1.0 * 0.5 * local)  # without joint promotion the boost is 1
     same(none[1], a * 1.0 * quality[village] * regency)
+
+
+def test_mean_where_while_recording_outcomes_is_the_same_mean():
+    rng = np.random.default_rng(5)
+    alive = rng.random(1000) < 0.8
+    values = rng.normal(size=1000) * 1e6
+    other = rng.random(1000) < 0.5
+    outside = [mean_where(values, alive), mean_where(values, other)]
+    with recording_outcomes(alive):
+        inside = [
+            mean_where(values, alive),
+            mean_where(values, other),
+            mean_where(values[1:], alive[1:]),  # a view at another address: not the living mask
+            mean_where(values, alive & other),  # a temporary mask
+        ]
+    assert inside[:2] == outside[:2]
+    assert inside[2] == mean_where(values[1:], alive[1:])
+    assert inside[3] == mean_where(values, alive & other)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 
 from sim.domain import SECTORS
@@ -22,13 +25,44 @@ INDICATORS = (
 TRUST, INFO = INDICATORS.index("trust"), INDICATORS.index("information_sharing")
 
 
+#: While a month's outcomes are recorded: (address, length, float64 copy) of the living mask.
+_living: tuple[int, int, np.ndarray] | None = None
+
+
+@contextmanager
+def recording_outcomes(alive: np.ndarray) -> Iterator[None]:
+    """While a month's outcomes are recorded (they read the firm columns, never write them),
+    ``mean_where(values, state.alive)`` reuses one float64 copy of the living mask instead of
+    converting the mask for every outcome: the same dot product, so the same result."""
+    global _living
+    _living = (alive.__array_interface__["data"][0], len(alive), alive.astype(np.float64))
+    try:
+        yield
+    finally:
+        _living = None
+
+
+def _as_numbers(mask: np.ndarray) -> np.ndarray:
+    """The recorded float64 copy when ``mask`` is the living mask being recorded, else ``mask``
+    (a temporary mask never shares the address of a column that is still in use)."""
+    living = _living
+    if (
+        living is not None
+        and mask.dtype == bool
+        and len(mask) == living[1]
+        and mask.__array_interface__["data"][0] == living[0]
+    ):
+        return living[2]
+    return mask
+
+
 def mean_where(values: np.ndarray, mask: np.ndarray) -> float:
     """Mean of ``values`` where ``mask`` holds (0 when it holds nowhere)."""
     count = np.count_nonzero(mask)
     if not count:
         return 0.0
     return (
-        float(np.dot(values, mask) / count)
+        float(np.dot(values, _as_numbers(mask)) / count)
         if values.dtype.kind == "f"
         else float(
             np.count_nonzero(values & mask) / count if values.dtype == bool else values[mask].mean()
