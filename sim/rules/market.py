@@ -319,7 +319,8 @@ def record_flows(
     firms sold, and what was not served — budget no seller reached and demand beyond capacity.
     Households keep what they could not spend: it returns to the savings of the village whose
     households placed the orders (a regency-wide seller's unserved orders go back to every
-    village of its sector in proportion to what each sent). Outside buyers buy elsewhere."""
+    village of its sector in proportion to what each sent). Outside buyers buy elsewhere.
+    ``served`` is each firm's served share of its demand (:func:`sell`)."""
     s = model.state
     n_cells, n_sectors = len(budget), len(SECTORS)
     from_regency, to_regency = regency_origin
