@@ -1,10 +1,11 @@
 """Where a month goes: cProfile of the full model with one policy running, per phase.
 
-Usage: ``python benchmarks/profile_model.py [--firms 100000] [--months 6] [--top 25]``.
+Usage: ``python benchmarks/profile_model.py [--firms 100000] [--months 6] [--top 25] [--cpu]``.
 The scenario is the benchmark's (``bench_model.bench_scenario``: every built-in mechanism on
 and the digital-training policy running) at the given size. Prints milliseconds per month for
 each phase of the month (timed around each rule) and the functions cProfile finds most
-expensive.
+expensive. ``--cpu`` times with the process's CPU time instead of the wall clock: on a busy
+machine it leaves out the time the process waits for a core, so phases compare across runs.
 """
 
 from __future__ import annotations
@@ -22,15 +23,15 @@ sys.path.insert(0, str(HERE))
 from bench_model import bench_scenario  # noqa: E402
 
 
-def phases(model, months: int) -> dict[str, float]:
-    """Seconds per month spent in each phase (and in recording the outcomes)."""
+def phases(model, months: int, clock=time.perf_counter) -> dict[str, float]:
+    """Seconds per month spent in each phase (and in recording the outcomes), by ``clock``."""
     spent: dict[str, float] = defaultdict(float)
     rule, interventions, record = model.apply_rule, model.apply_interventions, model.record_month
 
     def timed(name, fn, *args):
-        start = time.perf_counter()
+        start = clock()
         fn(*args)
-        spent[name] += time.perf_counter() - start
+        spent[name] += clock() - start
 
     model.apply_rule = lambda phase: timed(phase, rule, phase)
     model.apply_interventions = lambda: timed("interventions", interventions)
@@ -46,21 +47,23 @@ def main(argv=None) -> int:
     p.add_argument("--firms", type=int, default=100_000)
     p.add_argument("--months", type=int, default=6)
     p.add_argument("--top", type=int, default=25)
+    p.add_argument("--cpu", action="store_true", help="time with the process's CPU time")
     args = p.parse_args(argv)
+    clock = time.process_time if args.cpu else time.perf_counter
     from sim.model import MSMEModel
 
     start = time.perf_counter()
     model = MSMEModel(bench_scenario(args.firms, args.months * 2 + 2), seed=1)
     build = time.perf_counter() - start
     model.step()  # warm-up: first-use caches and compiled kernels
-    per_phase = phases(model, args.months)
+    per_phase = phases(model, args.months, clock)
     total = sum(per_phase.values())
     print(f"build {build / args.firms * 1e6:.2f} µs/firm; month {total * 1e3:.1f} ms")
     print(f"{total / args.firms * 1e6:.3f} µs per firm-month\n")
     print("| phase | ms/month |\n|---|---|")
     for name, seconds in sorted(per_phase.items(), key=lambda kv: -kv[1]):
         print(f"| {name} | {seconds * 1e3:.1f} |")
-    profile = cProfile.Profile()
+    profile = cProfile.Profile(clock)
     profile.enable()
     for _ in range(args.months):
         model.step()

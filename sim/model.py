@@ -26,6 +26,7 @@ from sim.interventions import POLICIES, SHOCKS, instantiate
 from sim.kernels import one_blas_thread
 from sim.population import fill_firms, make_villages
 from sim.rules import MECHANISMS, START, bind
+from sim.rules.common import recording_outcomes
 from sim.state import Firm, FirmState
 
 
@@ -141,11 +142,12 @@ class MSMEModel(mesa.Model):
             rule(self, self.stream(mechanism))
 
     def record_month(self) -> None:
-        for name, (_, fn) in self.outcomes.items():
-            values = self.history[name]
-            if self.month >= len(values):  # run past the scenario's horizon
-                values = self.history[name] = np.r_[values, np.full(len(values) + 1, np.nan)]
-            values[self.month] = fn(self)
+        with recording_outcomes(self.state.alive):  # one float copy of the living mask
+            for name, (_, fn) in self.outcomes.items():
+                values = self.history[name]
+                if self.month >= len(values):  # run past the scenario's horizon
+                    values = self.history[name] = np.r_[values, np.full(len(values) + 1, np.nan)]
+                values[self.month] = fn(self)
         self.month += 1
 
     # --- helpers for rules ----------------------------------------------------------------------

@@ -96,7 +96,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "sim.yamlfile",
         "sim.plugins",
     ),
-    ("sim.settings", "sim.resources", "sim.perfirm"),  # generic setting checks, memory estimates
+    # generic setting checks, memory estimates, compiled passes of the month's economy
+    ("sim.settings", "sim.resources", "sim.perfirm", "sim.passes"),
     ("sim.rules", "sim.interventions"),  # the registries of mechanisms, policies and shocks
     ("sim.state", "sim.network"),
     ("sim.population", "sim.rules.common"),

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import scipy.sparse as sp
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.model import MSMEModel
@@ -24,6 +24,7 @@ def month_one(seed: int, **sections) -> MSMEModel:
     return model
 
 
+@settings(deadline=None)  # the first call loads the compiled kernel from its disk cache
 @given(
     st.lists(st.tuples(st.integers(0, 29), st.integers(0, 5)), min_size=1, max_size=60),
     st.lists(st.floats(0, 1e7), min_size=30, max_size=30),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 
 from sim.domain import SECTORS
@@ -22,13 +25,44 @@ INDICATORS = (
 TRUST, INFO = INDICATORS.index("trust"), INDICATORS.index("information_sharing")
 
 
+#: While a month's outcomes are recorded: (address, length, float64 copy) of the living mask.
+_living: tuple[int, int, np.ndarray] | None = None
+
+
+@contextmanager
+def recording_outcomes(alive: np.ndarray) -> Iterator[None]:
+    """While a month's outcomes are recorded (they read the firm columns, never write them),
+    ``mean_where(values, state.alive)`` reuses one float64 copy of the living mask instead of
+    converting the mask for every outcome: the same dot product, so the same result."""
+    global _living
+    _living = (alive.__array_interface__["data"][0], len(alive), alive.astype(np.float64))
+    try:
+        yield
+    finally:
+        _living = None
+
+
+def _as_numbers(mask: np.ndarray) -> np.ndarray:
+    """The recorded float64 copy when ``mask`` is the living mask being recorded, else ``mask``
+    (a temporary mask never shares the address of a column that is still in use)."""
+    living = _living
+    if (
+        living is not None
+        and mask.dtype == bool
+        and len(mask) == living[1]
+        and mask.__array_interface__["data"][0] == living[0]
+    ):
+        return living[2]
+    return mask
+
+
 def mean_where(values: np.ndarray, mask: np.ndarray) -> float:
     """Mean of ``values`` where ``mask`` holds (0 when it holds nowhere)."""
     count = np.count_nonzero(mask)
     if not count:
         return 0.0
     return (
-        float(np.dot(values, mask) / count)
+        float(np.dot(values, _as_numbers(mask)) / count)
         if values.dtype.kind == "f"
         else float(
             np.count_nonzero(values & mask) / count if values.dtype == bool else values[mask].mean()
@@ -67,15 +101,15 @@ def subsidised_share(model, cost: float, firms: int) -> float:
     return subsidy.grant(model, cost, firms) / cost
 
 
-def data_bill(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
-    """Monthly mobile-data bill (Rp) of using ``level``, before any data subsidy."""
-    gb = np.select(
-        [level >= 2, level == 1], [connectivity.gb_marketplace, connectivity.gb_messaging], 0.0
-    )
+def data_bill(state, villages, level: np.ndarray | int, connectivity) -> np.ndarray:
+    """Monthly mobile-data bill (Rp) of using ``level`` (per firm, or one level for all),
+    before any data subsidy."""
+    gb_by_level = np.array([0.0, connectivity.gb_messaging, connectivity.gb_marketplace])
+    gb = gb_by_level[np.clip(level, 0, 2)]  # level 2 and above use marketplaces
     return gb * villages.data_price[state.village]
 
 
-def data_cost(state, villages, level: np.ndarray, connectivity) -> np.ndarray:
+def data_cost(state, villages, level: np.ndarray | int, connectivity) -> np.ndarray:
     """Monthly data cost (Rp) a firm pays for ``level``: the bill less any data subsidy."""
     return data_bill(state, villages, level, connectivity) * (1 - state.data_subsidy)
 
@@ -100,10 +134,20 @@ def starting_local_sales(model) -> np.ndarray:
 
 def group_mean(values: np.ndarray, mask: np.ndarray, group: np.ndarray, n_groups: int):
     """Per group: (mean of ``values`` where ``mask`` holds, count); group -1 is ignored."""
-    rows = mask & (group >= 0)
-    count = np.bincount(group[rows], minlength=n_groups)
-    total = np.bincount(group[rows], weights=values[rows], minlength=n_groups)
+    total, count = _group_sums(values, mask, group, n_groups)
     return np.divide(total, count, out=np.zeros(n_groups), where=count > 0), count
+
+
+@jit
+def _group_sums(values, mask, group, n_groups):
+    """Per group, in row order (as ``np.bincount`` over the selected rows): the sum of
+    ``values`` and the count of rows where ``mask`` holds and the group is not -1."""
+    total, count = np.zeros(n_groups), np.zeros(n_groups, dtype=np.int64)
+    for i in range(len(group)):
+        if mask[i] and group[i] >= 0:
+            total[group[i]] += values[i]
+            count[group[i]] += 1
+    return total, count
 
 
 def choose_members(

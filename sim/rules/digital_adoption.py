@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION, BASS, SIDOARJO
+from sim.passes import blended_shares, contact_counts
 from sim.population import has_signal
 from sim.rules import Column, mechanism, rule_table, variant
 from sim.rules.common import data_cost, mean_where
@@ -120,14 +121,19 @@ def peer_shares(model, adopters: list[np.ndarray], group_weight: float, mixing: 
     if mixing == "full":
         living = max(s.alive.sum(), 1)
         return np.column_stack([np.full(s.n, a.sum() / living) for a in adopters])
-    x = np.column_stack([s.alive, *adopters]).astype(np.float32)  # one sparse product for all
     ties, groups = model.net.ties_csr, model.net.groups
-    by_ties = ties @ x
-    by_groups = groups @ (groups.T @ x)
-    tie_share = by_ties[:, 1:] / np.maximum(by_ties[:, :1], 1.0)
-    group_share = by_groups[:, 1:] / np.maximum(by_groups[:, :1], 1.0)
-    w = np.where(by_groups[:, :1] > 0, group_weight, 0.0)
-    return (1 - w) * tie_share + w * group_share
+    # living contacts and adopters over ties (ties @ x) and over groups (groups @ groups.T @ x)
+    if len(adopters) == 2 and (ties.data == 1).all() and (groups.data == 1).all():
+        bits = s.alive.view(np.uint8) | (adopters[0].view(np.uint8) << 1)  # x's columns as bits
+        bits |= adopters[1].view(np.uint8) << 2
+        by_ties, by_groups = contact_counts(
+            ties.indptr, ties.indices, groups.indptr, groups.indices, groups.shape[1], bits
+        )  # integer counts in one compiled pass: the same float32 values
+    else:
+        x = np.column_stack([s.alive, *adopters]).astype(np.float32)
+        by_ties, by_groups = ties @ x, groups @ (groups.T @ x)
+    # (1 − w) × adopters / living contacts by ties + w × the same over groups
+    return blended_shares(by_ties, by_groups, float(group_weight))
 
 
 @variant("digital_adoption", "bass_gated", default=True)
@@ -169,11 +175,11 @@ def bass_gated(
         lit_gate = np.clip(s.literacy / need, 0, 1) if need > 0 else 1.0
         net_gate = signal * (v.quality[s.village] if target == 2 else 1.0)
         device = np.where(s.has_device, 0.0, conn.device_cost_idr) if target == 1 else 0.0
-        cost_ok = (s.cash >= device) & (data_cost(s, v, np.full(s.n, target), conn) <= budget)
+        cost_ok = (s.cash >= device) & (data_cost(s, v, target, conn) <= budget)
         adopt = candidates & (draws[target - 1] < hazard * lit_gate * net_gate * cost_ok)
         s.level[adopt] = target
         if target == 1:
-            s.extra_cost[adopt] += device[adopt]
+            np.add(s.extra_cost, device, out=s.extra_cost, where=adopt)
             s.has_device[adopt] = True
 
     bites = alive & (level > 0) & (data_cost(s, v, level, conn) > budget)

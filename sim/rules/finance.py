@@ -188,18 +188,22 @@ def drawings_credit(
     )
 
     repayment = np.minimum(s.loan_payment, s.debt) * alive
-    costs = s.input_cost + s.fixed_cost
-    short = alive & (s.debt <= 0) & (s.cash + s.profit - repayment < cash_buffer_months * costs)
+    after = s.cash + s.profit - repayment
+    short = alive & (s.debt <= 0) & (after < cash_buffer_months * (s.input_cost + s.fixed_cost))
     approved = short & (draws < np.where(s.poor, poor_credit_access, credit_access))
     approved |= alive & s.credit_offer & (s.debt <= 0)  # a subsidised KUR loan (policy)
     s.credit_offer = False
-    serviceable = repayment_capacity * np.maximum(s.profit, 0.0) * term_months
-    wanted_loan = np.minimum(loan_revenue_months * s.customers, loan_ceiling_idr)
-    amount = np.where(approved, np.minimum(wanted_loan, serviceable), 0.0)
-    approved &= amount > 0
+    # The approved firms' loans (a few a month): at most what their profit can repay.
+    rows = np.flatnonzero(approved)
+    serviceable = repayment_capacity * np.maximum(s.profit[rows], 0.0) * term_months
+    wanted_loan = np.minimum(loan_revenue_months * s.customers[rows], loan_ceiling_idr)
+    s.new_loan = 0.0
+    amount = s.new_loan
+    amount[rows] = np.minimum(wanted_loan, serviceable)
+    rows = rows[amount[rows] > 0]
     rate = kur_rate(
-        amount,
-        s.loans_taken,
+        amount[rows],
+        s.loans_taken[rows],
         super_micro_limit_idr,
         super_micro_rate,
         first_rate,
@@ -207,7 +211,7 @@ def drawings_credit(
         max_rate,
     )
 
-    available = np.maximum(s.cash + s.profit - repayment, 0.0)  # a loan is working capital
+    available = np.maximum(after, 0.0)  # a loan is working capital
     share = np.where(s.poor, poor_draw_share, draw_share)
     wanted = np.maximum(share * np.maximum(s.profit, 0.0), subsistence_idr)
     s.drawings = np.minimum(wanted, available) * alive
@@ -216,11 +220,10 @@ def drawings_credit(
     s.interest_idr = interest
     s.cash += (s.profit - s.drawings + amount - repayment) * alive
     s.debt += amount - repayment
-    s.new_loan = amount
     s.repayment = repayment
-    s.loan_rate = np.where(approved, rate, s.loan_rate)
-    s.loan_payment = np.where(approved, amount / term_months, s.loan_payment)
-    s.loans_taken += approved
+    s.loan_rate[rows] = rate
+    s.loan_payment[rows] = amount[rows] / term_months
+    s.loans_taken[rows] += 1
     wages = float(s.wages_idr.sum())
     book(model, "wages", wages)
     book(model, "drawings", float(s.drawings.sum()))

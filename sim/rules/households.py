@@ -24,6 +24,7 @@ import numpy as np
 from sim.ledger import book
 from sim.outcomes import HIGHER, LOWER
 from sim.params import ASSUMPTION
+from sim.passes import owner_income_pass, village_income_pass
 from sim.rules import SharedField, mechanism, rule_table, variant
 from sim.rules.common import mean_where, starting_local_sales
 
@@ -158,10 +159,9 @@ def owner_income(model) -> np.ndarray:
     Drawings count also for a firm that closed after paying them this month (finance pays 0 to
     firms closed before); other income counts for living firms' owners only."""
     s, spec = model.state, model.scenario.rules["households"]
-    other = np.where(
-        s.poor, spec["owner_other_income_poor_idr"], spec["owner_other_income_nonpoor_idr"]
-    )
-    return s.drawings + other * model.shared.outside_income_factor * s.alive
+    other = (spec["owner_other_income_nonpoor_idr"], spec["owner_other_income_poor_idr"])
+    factor = float(model.shared.outside_income_factor)
+    return owner_income_pass(s.drawings, s.poor, s.alive, *map(float, other), factor)
 
 
 def earned(model) -> np.ndarray:
@@ -172,14 +172,13 @@ def earned(model) -> np.ndarray:
     spec = model.scenario.rules["households"]
     income = np.zeros((v, len(GROUPS)))
     owners = owner_income(model)
-    income[:, 0] = np.bincount(s.village, weights=owners * s.poor, minlength=v)
-    income[:, 1] = np.bincount(s.village, weights=owners * ~s.poor, minlength=v)
     # finance pays firms that close later in the month too: their wages count (0 for firms
     # closed in earlier months, whose finance step paid nothing)
-    wages = np.bincount(s.village, weights=s.wages_idr, minlength=v)
+    income[:, 0], income[:, 1], wages, owners_other = village_income_pass(
+        s.village, owners, s.poor, s.drawings, s.wages_idr, v
+    )
     share = spec["poor_worker_share"]
     income[:, 2], income[:, 3] = share * wages, (1 - share) * wages
-    owners_other = np.bincount(s.village, weights=owners - s.drawings, minlength=v)
     if model.shared.target_income is None:  # households switched off: no outside income
         total = owners_other
     elif model.shared.outside_income is None:

@@ -33,9 +33,18 @@ from sim.domain import SECTORS
 from sim.ledger import book
 from sim.outcomes import HIGHER, LOWER, NEITHER
 from sim.params import ASSUMPTION, SIDOARJO
+from sim.passes import (
+    online_weights_pass,
+    pool_within_groups,
+    revenue_loss_pass,
+    sell_pass,
+    serve_offline_pass,
+    shares_by_key,
+    unserved_pass,
+)
 from sim.population import has_signal
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
-from sim.rules.common import first_group, mean_where, outside_shares, starting_local_sales
+from sim.rules.common import first_group, outside_shares, starting_local_sales
 
 M = mechanism(
     "market",
@@ -154,14 +163,7 @@ def share_within_groups(demand: np.ndarray, members: np.ndarray, groups, share: 
     """Joint promotion: a ``share`` of each member's group demand goes to a pool of the member's
     first group and is split equally among that group's members (customers drawn by one member
     buy from another). Total demand is unchanged."""
-    first = first_group(groups)
-    ok = members & (first >= 0)
-    g = np.where(ok, first, 0)
-    moved = np.where(ok, share * demand, 0.0)
-    pool = np.bincount(g, weights=moved, minlength=groups.shape[1])
-    count = np.bincount(g, weights=ok, minlength=groups.shape[1])
-    per_member = np.divide(pool, count, out=np.zeros_like(pool), where=count > 0)
-    return demand - moved + np.where(ok, per_member[g], 0.0)
+    return pool_within_groups(demand, members, first_group(groups), groups.shape[1], share)
 
 
 @M.on_setup
@@ -178,8 +180,7 @@ def starting_demand(model, rng) -> None:
 def share_of(budget: np.ndarray, weight: np.ndarray, key: np.ndarray, size: int) -> np.ndarray:
     """Each firm's part of ``budget[key]``, in proportion to ``weight`` within the key; keys
     with no weight give nothing (the caller decides where that money goes)."""
-    total = np.bincount(key, weights=weight, minlength=size)[key]
-    return np.divide(weight, total, out=np.zeros(len(weight)), where=total > 0) * budget[key]
+    return shares_by_key(budget, weight, key, size)
 
 
 def online_weights(model, a: np.ndarray, reach: float):
@@ -188,21 +189,22 @@ def online_weights(model, a: np.ndarray, reach: float):
     joint promotion scales the weight of its group's members."""
     s = model.state
     online = s.alive & has_signal(s, model.villages)
-    boost = 1.0
-    if model.shared.group_boost is not None:
+    group_boost, first = model.shared.group_boost, np.zeros(0, dtype=np.int64)
+    if group_boost is not None:
         first = first_group(model.net.groups)
-        boost = np.where(first >= 0, model.shared.group_boost[np.maximum(first, 0)], 1.0)
     platform = model.shared.platform
     member = np.zeros(s.n, dtype=bool)
     if platform:
         listed = np.asarray(platform["members"], dtype=bool)[: s.n]
         member[: len(listed)] = listed
     regency = online & ((s.level >= 2) | (member & (s.level >= 1)))
-    quality = model.villages.quality[s.village]
     local = online & (s.level == 1) & ~regency
     if model.shared.messaging_sellers is not None:  # only active WhatsApp sellers
         local &= model.shared.messaging_sellers
-    return a * boost * reach * local, a * boost * quality * regency
+    boost = np.zeros(0) if group_boost is None else group_boost
+    return online_weights_pass(
+        a, first, boost, reach, model.villages.quality, s.village, local, regency
+    )
 
 
 @variant("market", "attractiveness", default=True)
@@ -241,9 +243,8 @@ def attractiveness_market(
     cell_weight = local_weight + regency_weight[sector_of_cell]
     online_budget = np.where(cell_weight > 0, share_online * budget, 0.0)
     # A messaging seller's share of its cell; a regency seller's share of every cell of its sector.
-    online = share_of(online_budget, w_local, cell, n_cells) * np.divide(
-        local_weight[cell], cell_weight[cell], out=np.zeros(s.n), where=cell_weight[cell] > 0
-    )
+    local_part = np.divide(local_weight, cell_weight, out=np.zeros(n_cells), where=cell_weight > 0)
+    online = share_of(online_budget, w_local, cell, n_cells) * local_part[cell]
     to_regency = np.divide(
         online_budget * regency_weight[sector_of_cell],
         cell_weight,
@@ -270,49 +271,63 @@ def attractiveness_market(
 
     # Offline: word-of-mouth and carried orders first, then customer bases and floating spending.
     offline_budget = budget - online_budget
-    asked = np.bincount(cell, weights=s.extra_orders * s.alive, minlength=n_cells)
-    scale = np.divide(offline_budget, asked, out=np.ones(n_cells), where=asked > offline_budget)
-    extra = s.extra_orders * s.alive * np.minimum(scale, 1.0)[cell]
-    s.extra_orders = 0.0
-    open_budget = np.maximum(
-        offline_budget - np.bincount(cell, weights=extra, minlength=n_cells), 0.0
-    )
-    s.customers *= (1 - churn * (1 - s.loyalty)) * s.alive
-    held = np.bincount(cell, weights=s.customers, minlength=n_cells)
-    too_many = (held > open_budget) & (held > 0)  # budgets fell: every base shrinks alike
-    shrink = np.divide(open_budget, held, out=np.ones(n_cells), where=too_many)
-    s.customers *= shrink[cell]
-    held = np.minimum(held, open_budget)
-    s.customers += share_of(open_budget - held, a, cell, n_cells)
-    unreached = open_budget - np.bincount(cell, weights=s.customers, minlength=n_cells)
+    extra, unreached = serve_offline(s, a, cell, offline_budget, churn)
     outside_offline = share_of((1 - outside_online) * pool, a, s.sector, n_sectors)
     outside_demand = outside_offline + outside_online_demand
 
-    local = s.customers.copy()
-    s.demand = local + extra + outside_offline + online
-    s.online_demand = online
-    s.sales = np.minimum(s.demand / s.price, s.capacity) * s.alive
-    s.revenue_3, s.revenue_2, s.revenue_1 = s.revenue_2, s.revenue_1, s.revenue
-    s.revenue = s.sales * s.price
-    served_share = np.divide(s.revenue, s.demand, out=np.zeros(s.n), where=s.demand > 0)
-    s.customers -= (1 - served_share) * local
+    served = sell(s, extra, outside_offline, online)
     regency_origin = (from_regency, to_regency)
-    record_flows(model, budget, pool, unreached, outside_demand, regency_origin, cell)
+    record_flows(model, budget, pool, unreached, outside_demand, regency_origin, cell, served)
 
 
-def record_flows(model, budget, pool, unreached, outside_demand, regency_origin, cell) -> None:
+def serve_offline(s, a, cell, offline_budget, churn):
+    """The offline budget of each cell: word-of-mouth and carried orders (``extra_orders``,
+    cleared) first, scaled down alike when they ask more than the budget; then customer bases,
+    of which a share ``churn`` × (1 − loyalty) shops around, shrunk alike when they hold more
+    than is left; the floating rest is won in proportion to attractiveness ``a``. Updates the
+    customer bases; returns (each firm's extra orders served, each cell's budget no seller
+    reached)."""
+    extra, unreached = np.empty(s.n), np.empty(len(offline_budget))
+    serve_offline_pass(
+        (s.extra_orders, s.customers, s.loyalty, s.alive, a, cell),
+        offline_budget,
+        float(churn),
+        extra,
+        unreached,
+    )
+    return extra, unreached
+
+
+def sell(s, extra, outside_offline, online) -> np.ndarray:
+    """Demand = customer base + extra orders + outside buyers' offline orders + online orders;
+    sales = min(demand / price, capacity) for living firms; revenue = sales × price (the last
+    three months' revenue move back by one); customers not served leave the base: it loses
+    (1 − served share) of itself. Returns each firm's served share of its demand."""
+    served = np.empty(s.n)
+    sell_pass(
+        (s.customers, extra, outside_offline, online, s.price, s.capacity, s.alive),
+        (s.demand, s.online_demand, s.sales, s.revenue, s.revenue_1, s.revenue_2, s.revenue_3),
+        served,
+    )
+    return served
+
+
+def record_flows(
+    model, budget, pool, unreached, outside_demand, regency_origin, cell, served
+) -> None:
     """This month's market accounts: what households and outside buyers set out to spend, what
     firms sold, and what was not served — budget no seller reached and demand beyond capacity.
     Households keep what they could not spend: it returns to the savings of the village whose
     households placed the orders (a regency-wide seller's unserved orders go back to every
-    village of its sector in proportion to what each sent). Outside buyers buy elsewhere."""
+    village of its sector in proportion to what each sent). Outside buyers buy elsewhere.
+    ``served`` is each firm's served share of its demand (:func:`sell`)."""
     s = model.state
     n_cells, n_sectors = len(budget), len(SECTORS)
-    served = np.divide(s.revenue, s.demand, out=np.zeros(s.n), where=s.demand > 0)
     from_regency, to_regency = regency_origin
-    local_orders = np.maximum(s.demand - outside_demand - from_regency, 0.0)
-    short_local = np.bincount(cell, weights=(1 - served) * local_orders, minlength=n_cells)
-    short_regency = np.bincount(s.sector, weights=(1 - served) * from_regency, minlength=n_sectors)
+    # Unserved orders per cell from the firms' local orders and per sector from regency sellers.
+    short_local, short_regency = unserved_pass(
+        s.demand, outside_demand, from_regency, served, cell, s.sector, n_cells, n_sectors
+    )
     sector_of_cell = np.arange(n_cells) % n_sectors
     sent = np.bincount(sector_of_cell, weights=to_regency, minlength=n_sectors)
     short_households = short_local + np.divide(
@@ -388,6 +403,6 @@ def revenue_loss_share(m):
     """Share of living firms whose revenue this month is at least 10% below their own mean of
     the three months before (firms younger than that are left out)."""
     s = m.state
-    before = (s.revenue_1 + s.revenue_2 + s.revenue_3) / 3
-    known = s.alive & (s.age_months > 3)
-    return mean_where(s.revenue < 0.9 * before, known)
+    return revenue_loss_pass(
+        s.revenue, s.revenue_1, s.revenue_2, s.revenue_3, s.alive, s.age_months
+    )

@@ -110,7 +110,7 @@ def cost_shares(
     and users per village. In every village with users the shares sum to ``cost``."""
     count = np.bincount(village[users], minlength=n_villages)
     if use is None:
-        return np.where(users, cost / np.maximum(count[village], 1), 0.0), count
+        return np.where(users, (cost / np.maximum(count, 1))[village], 0.0), count
     weight = np.where(users, np.maximum(use, 0.0), 0.0)
     total = np.bincount(village, weights=weight, minlength=n_villages)
     # A village whose users all have zero use splits equally.
@@ -173,8 +173,13 @@ def viable_users(
     pays cost / k (equal split) or cost × its fixed cost / the group's fixed cost (by use); the
     others save at least as much relative to what they pay.
     """
-    rows = np.flatnonzero(candidates)
     users = np.zeros(len(village), dtype=bool)
+    if not by_use and cost > 0:
+        # With an equal split, a firm gains at no rank unless fixed_saving × f × capacity > cost;
+        # the firms below that (with a margin for rounding) rank after every firm that can
+        # gain in their village, so leaving them out of the sort changes no user.
+        candidates = candidates & (fixed_saving * fixed_cost * capacity_users > cost * (1 - 1e-9))
+    rows = np.flatnonzero(candidates)
     if len(rows) == 0:
         return users
     order = rows[by_village_largest_first(village[rows], np.maximum(fixed_cost[rows], 0.0))]
@@ -234,7 +239,7 @@ def village_facility(
     )
     # The facility replaces rent and equipment paid outside, never the wages paid locally.
     saved = min(fixed_saving, 1 - wage_share(model))
-    full_saving = saved * s.fixed_cost * congestion(count[s.village], capacity_users)
+    full_saving = saved * s.fixed_cost * congestion(count, capacity_users)[s.village]
     saving = np.where(users, full_saving, 0.0)
     paid = share * (1 - subsidised_share(model, share.sum(), int(users.sum())))
     fee = carry_orders(model, users, carry_fee, reach_gain)

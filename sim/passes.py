@@ -1,0 +1,225 @@
+"""Compiled passes of the month's economy (market, adoption, households, outcomes).
+
+Each pass computes exactly what the column formulas named in its docstring compute, with the
+same operations in the same order and precision (sums in row order, as ``np.bincount``), so
+results stay bit-identical; tests/test_month_kernels.py checks each one byte for byte against
+its formulas. The rule that calls a pass states the behaviour in its own words. A pass reads
+and writes whole firm columns in one loop instead of a dozen NumPy passes with temporaries.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.kernels import jit
+
+
+@jit
+def contact_counts(t_indptr, t_indices, g_indptr, g_indices, n_groups, bits):
+    """``(ties @ x, groups @ (groups.T @ x))`` in float32 for CSR matrices ``ties`` (n×n) and
+    ``groups`` (n×G) whose entries are all 1, where column c of x (n×3) is bit c of ``bits``:
+    integer counts (exact, as the float32 sums of ones are below 2²⁴)."""
+    n = len(bits)
+    by_ties = np.zeros((n, 3), dtype=np.float32)
+    per_group = np.zeros((n_groups, 3), dtype=np.int64)
+    by_groups = np.zeros((n, 3), dtype=np.float32)
+    for i in range(n):
+        c0 = c1 = c2 = 0
+        for e in range(t_indptr[i], t_indptr[i + 1]):
+            b = bits[t_indices[e]]
+            c0, c1, c2 = c0 + (b & 1), c1 + ((b >> 1) & 1), c2 + ((b >> 2) & 1)
+        by_ties[i, 0], by_ties[i, 1], by_ties[i, 2] = c0, c1, c2
+        b = bits[i]
+        for e in range(g_indptr[i], g_indptr[i + 1]):
+            g = g_indices[e]
+            per_group[g, 0] += b & 1
+            per_group[g, 1] += (b >> 1) & 1
+            per_group[g, 2] += (b >> 2) & 1
+    for i in range(n):
+        c0 = c1 = c2 = 0
+        for e in range(g_indptr[i], g_indptr[i + 1]):
+            g = g_indices[e]
+            c0, c1, c2 = c0 + per_group[g, 0], c1 + per_group[g, 1], c2 + per_group[g, 2]
+        by_groups[i, 0], by_groups[i, 1], by_groups[i, 2] = c0, c1, c2
+    return by_ties, by_groups
+
+
+@jit
+def blended_shares(by_ties, by_groups, group_weight):
+    """Per firm and adopter column c ≥ 1: (1 − w) × tie share + w × group share, each share
+    = count[c] / max(count[0], 1) in float32, w = ``group_weight`` where the firm has living
+    group co-members, else 0 (``digital_adoption.peer_shares``)."""
+    n, k = by_ties.shape
+    out = np.empty((n, k - 1))
+    one = np.float32(1.0)
+    for i in range(n):
+        w = group_weight if by_groups[i, 0] > 0 else 0.0
+        tie_living = max(by_ties[i, 0], one)
+        group_living = max(by_groups[i, 0], one)
+        for c in range(1, k):
+            tie_share = np.float64(by_ties[i, c] / tie_living)
+            group_share = np.float64(by_groups[i, c] / group_living)
+            out[i, c - 1] = (1 - w) * tie_share + w * group_share
+    return out
+
+
+@jit
+def shares_by_key(budget, weight, key, size):
+    """``weight / bincount(key, weight)[key] × budget[key]`` (0 where a key has no weight)."""
+    total = np.zeros(size)
+    for i in range(len(key)):
+        total[key[i]] += weight[i]
+    out = np.empty(len(key))
+    for i in range(len(key)):
+        t = total[key[i]]
+        out[i] = (weight[i] / t if t > 0 else 0.0) * budget[key[i]]
+    return out
+
+
+@jit
+def pool_within_groups(demand, members, first, n_groups, share):
+    """``market.share_within_groups`` with each member's first group ``first`` (−1: none):
+    demand − moved + the member's equal part of its group's pool, moved = share × demand."""
+    n = len(demand)
+    pool, count = np.zeros(n_groups), np.zeros(n_groups)
+    group, moved = np.empty(n, dtype=np.int64), np.empty(n)
+    for i in range(n):
+        ok = members[i] and first[i] >= 0
+        group[i] = first[i] if ok else 0
+        moved[i] = share * demand[i] if ok else 0.0
+        pool[group[i]] += moved[i]  # in row order, as np.bincount
+        count[group[i]] += np.float64(ok)
+    out = np.empty(n)
+    for i in range(n):
+        g = group[i]
+        per_member = pool[g] / count[g] if count[g] > 0 else 0.0
+        ok = members[i] and first[i] >= 0
+        out[i] = demand[i] - moved[i] + (per_member if ok else 0.0)
+    return out
+
+
+@jit
+def online_weights_pass(a, first, group_boost, reach, quality, village, local, regency):
+    """(a × boost × reach × local, a × boost × quality[village] × regency), boost = the first
+    group's ``group_boost`` (1 without a group or without joint promotion), firm by firm."""
+    n = len(a)
+    w_local, w_regency = np.empty(n), np.empty(n)
+    for i in range(n):
+        boost = 1.0
+        if len(group_boost) and first[i] >= 0:
+            boost = group_boost[first[i]]
+        w_local[i] = a[i] * boost * reach * np.float64(local[i])
+        w_regency[i] = a[i] * boost * quality[village[i]] * np.float64(regency[i])
+    return w_local, w_regency
+
+
+@jit
+def serve_offline_pass(firms, offline_budget, churn, extra, unreached):
+    """``market.serve_offline`` in three compiled passes over the firms, with the operations (and
+    the row order of every sum) of its column formulas::
+
+        asked = bincount(cell, extra_orders × alive)
+        extra = extra_orders × alive × min(offline / asked if asked > offline else 1, 1)[cell]
+        open = max(offline − bincount(cell, extra), 0)
+        customers ×= (1 − churn × (1 − loyalty)) × alive
+        held = bincount(cell, customers); customers ×= (open / held where held > open, held > 0)
+        customers += share_of(open − min(held, open), a, cell)
+        unreached = open − bincount(cell, customers)
+    """
+    extra_orders, customers, loyalty, alive, a, cell = firms
+    size = len(offline_budget)
+    asked, served, held, total_a = np.zeros(size), np.zeros(size), np.zeros(size), np.zeros(size)
+    for i in range(len(cell)):
+        extra[i] = extra_orders[i] * np.float64(alive[i])
+        asked[cell[i]] += extra[i]
+    scale = np.ones(size)
+    for c in range(size):
+        if asked[c] > offline_budget[c]:
+            scale[c] = offline_budget[c] / asked[c]
+    for i in range(len(cell)):
+        c = cell[i]
+        extra[i] = extra[i] * min(scale[c], 1.0)
+        extra_orders[i] = 0.0
+        served[c] += extra[i]
+        customers[i] *= (1 - churn * (1 - loyalty[i])) * np.float64(alive[i])
+        held[c] += customers[i]
+        total_a[c] += a[i]
+    open_budget, shrink = np.empty(size), np.ones(size)
+    for c in range(size):
+        open_budget[c] = max(offline_budget[c] - served[c], 0.0)
+        if held[c] > open_budget[c] and held[c] > 0:  # budgets fell: every base shrinks alike
+            shrink[c] = open_budget[c] / held[c]
+        held[c] = min(held[c], open_budget[c])
+        unreached[c] = 0.0
+    for i in range(len(cell)):
+        c = cell[i]
+        customers[i] *= shrink[c]
+        floating = open_budget[c] - held[c]
+        customers[i] += (a[i] / total_a[c] if total_a[c] > 0 else 0.0) * floating
+        unreached[c] += customers[i]
+    for c in range(size):
+        unreached[c] = open_budget[c] - unreached[c]
+
+
+@jit
+def sell_pass(given, out, served):
+    """``market.sell``, firm by firm (compiled), in the order of operations of its formulas."""
+    customers, extra, outside_offline, online, price, capacity, alive = given
+    demand, online_demand, sales, revenue, revenue_1, revenue_2, revenue_3 = out
+    for i in range(len(customers)):
+        local = customers[i]
+        demand[i] = local + extra[i] + outside_offline[i] + online[i]
+        online_demand[i] = online[i]
+        sales[i] = min(demand[i] / price[i], capacity[i]) * np.float64(alive[i])
+        revenue_3[i], revenue_2[i], revenue_1[i] = revenue_2[i], revenue_1[i], revenue[i]
+        revenue[i] = sales[i] * price[i]
+        served[i] = revenue[i] / demand[i] if demand[i] > 0 else 0.0
+        customers[i] -= (1 - served[i]) * local
+
+
+@jit
+def unserved_pass(demand, outside_demand, from_regency, served, cell, sector, n_cells, n_sectors):
+    """``bincount(cell, (1 − served) × max(demand − outside − from_regency, 0))`` and
+    ``bincount(sector, (1 − served) × from_regency)`` in one pass."""
+    short_local, short_regency = np.zeros(n_cells), np.zeros(n_sectors)
+    for i in range(len(demand)):
+        local_orders = max(demand[i] - outside_demand[i] - from_regency[i], 0.0)
+        short_local[cell[i]] += (1 - served[i]) * local_orders
+        short_regency[sector[i]] += (1 - served[i]) * from_regency[i]
+    return short_local, short_regency
+
+
+@jit
+def revenue_loss_pass(revenue, revenue_1, revenue_2, revenue_3, alive, age_months):
+    """Share of living firms older than 3 months with revenue < 0.9 × (r₁ + r₂ + r₃) / 3."""
+    known = lost = 0
+    for i in range(len(revenue)):
+        if alive[i] and age_months[i] > 3:
+            known += 1
+            lost += revenue[i] < 0.9 * ((revenue_1[i] + revenue_2[i] + revenue_3[i]) / 3)
+    return lost / known if known else 0.0
+
+
+@jit
+def owner_income_pass(drawings, poor, alive, other_nonpoor, other_poor, factor):
+    """drawings + (other income by poverty) × factor × alive, firm by firm (compiled)."""
+    out = np.empty(len(drawings))
+    for i in range(len(drawings)):
+        other = other_poor if poor[i] else other_nonpoor
+        out[i] = drawings[i] + other * factor * np.float64(alive[i])
+    return out
+
+
+@jit
+def village_income_pass(village, owners, poor, drawings, wages, n_villages):
+    """Per village, in one pass and in row order (as ``np.bincount``): poor and non-poor owners'
+    household income, wages, and owners' other income (income − drawings)."""
+    poor_owners, nonpoor_owners = np.zeros(n_villages), np.zeros(n_villages)
+    paid, other = np.zeros(n_villages), np.zeros(n_villages)
+    for i in range(len(village)):
+        v = village[i]
+        poor_owners[v] += owners[i] * np.float64(poor[i])
+        nonpoor_owners[v] += owners[i] * np.float64(not poor[i])
+        paid[v] += wages[i]
+        other[v] += owners[i] - drawings[i]
+    return poor_owners, nonpoor_owners, paid, other

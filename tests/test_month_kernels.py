@@ -1,0 +1,236 @@
+"""The compiled passes of the month give exactly (bit for bit) what the column formulas they
+replace give: each test writes the formula out in NumPy and compares on random inputs with
+zeros, empty groups and dead firms (fixed seeds)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sim.passes import (
+    blended_shares,
+    contact_counts,
+    online_weights_pass,
+    owner_income_pass,
+    pool_within_groups,
+    shares_by_key,
+    village_income_pass,
+)
+from sim.rules import market
+from sim.rules.common import (
+    data_cost,
+    first_group,
+    group_mean,
+    mean_where,
+    recording_outcomes,
+)
+
+SEEDS = [1, 2, 3]
+
+
+def same(a, b) -> None:
+    """Equal values and dtypes, and equal bytes (signed zeros included)."""
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.dtype == b.dtype and a.shape == b.shape
+    assert a.tobytes() == b.tobytes()
+
+
+def binary(rng, rows: int, cols: int, density: float) -> sp.csr_matrix:
+    m = sp.random(rows, cols, density=density, format="csr", random_state=rng, dtype=np.float32)
+    m.data[:] = 1.0
+    return m
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_contact_counts_and_shares_equal_the_sparse_products(seed):
+    rng = np.random.default_rng(seed)
+    n, n_groups = 500, 40
+    ties, groups = binary(rng, n, n, 0.01), binary(rng, n, n_groups, 0.03)
+    alive = rng.random(n) < 0.9
+    level = rng.integers(0, 3, n)
+    x = np.column_stack([alive, alive & (level >= 1), alive & (level >= 2)]).astype(np.float32)
+    bits = x[:, 0].astype(np.uint8) | (x[:, 1].astype(np.uint8) << 1)
+    bits |= x[:, 2].astype(np.uint8) << 2
+    by_ties, by_groups = contact_counts(
+        ties.indptr, ties.indices, groups.indptr, groups.indices, n_groups, bits
+    )
+    same(by_ties, ties @ x)
+    same(by_groups, groups @ (groups.T @ x))
+    weight = 0.5
+    tie_share = by_ties[:, 1:] / np.maximum(by_ties[:, :1], 1.0)
+    group_share = by_groups[:, 1:] / np.maximum(by_groups[:, :1], 1.0)
+    w = np.where(by_groups[:, :1] > 0, weight, 0.0)
+    same(blended_shares(by_ties, by_groups, weight), (1 - w) * tie_share + w * group_share)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_shares_by_key_equal_the_bincount_formula(seed):
+    rng = np.random.default_rng(seed)
+    n, size = 1000, 30
+    key = rng.integers(0, size - 2, n)  # the last two keys have no firm
+    weight = rng.random(n) * (rng.random(n) < 0.7)  # some weights are zero
+    weight[key == 3] = 0.0  # a key with firms and no weight
+    budget = rng.random(size) * 1e6
+    total = np.bincount(key, weights=weight, minlength=size)[key]
+    expected = np.divide(weight, total, out=np.zeros(n), where=total > 0) * budget[key]
+    same(shares_by_key(budget, weight, key, size), expected)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_pool_within_groups_equals_the_column_formula(seed):
+    rng = np.random.default_rng(seed)
+    n, n_groups = 300, 12
+    groups = binary(rng, n, n_groups, 0.08)
+    first = first_group(groups)
+    demand = rng.random(n) * 1e6
+    members = rng.random(n) < 0.5
+    share = 0.3
+    ok = members & (first >= 0)
+    g = np.where(ok, first, 0)
+    moved = np.where(ok, share * demand, 0.0)
+    pool = np.bincount(g, weights=moved, minlength=n_groups)
+    count = np.bincount(g, weights=ok, minlength=n_groups)
+    per_member = np.divide(pool, count, out=np.zeros_like(pool), where=count > 0)
+    expected = demand - moved + np.where(ok, per_member[g], 0.0)
+    same(pool_within_groups(demand, members, first, n_groups, share), expected)
+    same(market.share_within_groups(demand, members, groups, share), expected)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_group_mean_equals_the_bincount_formula(seed):
+    rng = np.random.default_rng(seed)
+    n, n_groups = 800, 25
+    values = rng.normal(size=n) * 1e5
+    mask = rng.random(n) < 0.6
+    group = rng.integers(-1, n_groups - 3, n)  # -1: no group; the last groups are empty
+    rows = mask & (group >= 0)
+    count = np.bincount(group[rows], minlength=n_groups)
+    total = np.bincount(group[rows], weights=values[rows], minlength=n_groups)
+    mean, got_count = group_mean(values, mask, group, n_groups)
+    same(got_count, count)
+    same(mean, np.divide(total, count, out=np.zeros(n_groups), where=count > 0))
+
+
+def test_data_cost_equals_the_select_formula():
+    rng = np.random.default_rng(4)
+    n = 200
+    state = SimpleNamespace(village=rng.integers(0, 5, n), data_subsidy=rng.random(n) / 2)
+    villages = SimpleNamespace(data_price=rng.random(5) * 1e4)
+    conn = SimpleNamespace(gb_messaging=1.5, gb_marketplace=6.0)
+    level = rng.integers(0, 3, n).astype(np.int8)
+    gb = np.select([level >= 2, level == 1], [6.0, 1.5], 0.0)
+    expected = gb * villages.data_price[state.village] * (1 - state.data_subsidy)
+    same(data_cost(state, villages, level, conn), expected)
+    for target in (1, 2):
+        full = data_cost(state, villages, np.full(n, target, dtype=np.int8), conn)
+        same(data_cost(state, villages, target, conn), full)
+
+
+def firms(rng, n: int) -> SimpleNamespace:
+    """Random firm columns for the market, household and outcome passes (some firms dead)."""
+    f = SimpleNamespace(n=n, alive=rng.random(n) < 0.9, poor=rng.random(n) < 0.4)
+    for name in ("customers", "price", "capacity", "revenue", "revenue_1", "revenue_2"):
+        setattr(f, name, rng.random(n) * 1e6)
+    f.revenue_3 = rng.random(n) * 1e6
+    f.drawings = rng.random(n) * 1e6 * f.alive
+    f.wages_idr = rng.random(n) * 1e5
+    f.village = rng.integers(0, 7, n)
+    f.age_months = rng.integers(0, 8, n).astype(np.int16)
+    f.customers[:5] = 0.0  # firms with no demand
+    f.capacity[5:10] = 0.0
+    for name in ("demand", "online_demand", "sales"):
+        setattr(f, name, np.zeros(n))
+    return f
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sell_equals_the_column_formulas(seed):
+    rng = np.random.default_rng(seed)
+    n = 500
+    s = firms(rng, n)
+    extra, outside, online = rng.random((3, n)) * 1e5
+    extra[:5] = outside[:5] = online[:5] = 0.0
+    e = SimpleNamespace(**{k: np.copy(v) for k, v in vars(s).items() if k != "n"})
+    local = e.customers.copy()
+    demand = local + extra + outside + online
+    sales = np.minimum(demand / e.price, e.capacity) * e.alive
+    revenue = sales * e.price
+    served = np.divide(revenue, demand, out=np.zeros(n), where=demand > 0)
+    customers = e.customers - (1 - served) * local
+    got = market.sell(s, extra, outside, online)
+    same(got, served)
+    for name, value in (("demand", demand), ("sales", sales), ("revenue", revenue)):
+        same(getattr(s, name), value)
+    same(s.online_demand, online)
+    same(s.customers, customers)
+    same(s.revenue_1, e.revenue)
+    same(s.revenue_2, e.revenue_1)
+    same(s.revenue_3, e.revenue_2)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_household_passes_equal_the_column_formulas(seed):
+    rng = np.random.default_rng(seed)
+    s = firms(rng, 600)
+    other_poor, other_nonpoor, factor = 0.5e6, 1.5e6, 0.8
+    other = np.where(s.poor, other_poor, other_nonpoor)
+    owners = s.drawings + other * factor * s.alive
+    got = owner_income_pass(s.drawings, s.poor, s.alive, other_nonpoor, other_poor, factor)
+    same(got, owners)
+    v = 9  # two villages without firms
+    sums = village_income_pass(s.village, owners, s.poor, s.drawings, s.wages_idr, v)
+    same(sums[0], np.bincount(s.village, weights=owners * s.poor, minlength=v))
+    same(sums[1], np.bincount(s.village, weights=owners * ~s.poor, minlength=v))
+    same(sums[2], np.bincount(s.village, weights=s.wages_idr, minlength=v))
+    same(sums[3], np.bincount(s.village, weights=owners - s.drawings, minlength=v))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_revenue_loss_share_equals_the_mask_formula(seed):
+    rng = np.random.default_rng(seed)
+    s = firms(rng, 700)
+    before = (s.revenue_1 + s.revenue_2 + s.revenue_3) / 3
+    known = s.alive & (s.age_months > 3)
+    expected = np.count_nonzero((s.revenue < 0.9 * before) & known) / np.count_nonzero(known)
+    assert market.revenue_loss_share(SimpleNamespace(state=s)) == expected
+    s.age_months[:] = 0  # no firm with three months of history
+    assert market.revenue_loss_share(SimpleNamespace(state=s)) == 0.0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_online_weights_equal_the_column_formula(seed):
+    rng = np.random.default_rng(seed)
+    n, n_groups = 400, 10
+    a = rng.random(n) * 1e3
+    first = rng.integers(-1, n_groups, n)
+    group_boost = 1 + rng.random(n_groups)
+    quality, village = rng.random(6), rng.integers(0, 6, n)
+    local, regency = rng.random(n) < 0.3, rng.random(n) < 0.3
+    boost = np.where(first >= 0, group_boost[np.maximum(first, 0)], 1.0)
+    got = online_weights_pass(a, first, group_boost, 0.5, quality, village, local, regency)
+    same(got[0], a * boost * 0.5 * local)
+    same(got[1], a * boost * quality[village] * regency)
+    none = online_weights_pass(a, first, np.zeros(0), 0.5, quality, village, local, regency)
+    same(none[0], a * 1.0 * 0.5 * local)  # without joint promotion the boost is 1
+    same(none[1], a * 1.0 * quality[village] * regency)
+
+
+def test_mean_where_while_recording_outcomes_is_the_same_mean():
+    rng = np.random.default_rng(5)
+    alive = rng.random(1000) < 0.8
+    values = rng.normal(size=1000) * 1e6
+    other = rng.random(1000) < 0.5
+    outside = [mean_where(values, alive), mean_where(values, other)]
+    with recording_outcomes(alive):
+        inside = [
+            mean_where(values, alive),
+            mean_where(values, other),
+            mean_where(values[1:], alive[1:]),  # a view at another address: not the living mask
+            mean_where(values, alive & other),  # a temporary mask
+        ]
+    assert inside[:2] == outside[:2]
+    assert inside[2] == mean_where(values[1:], alive[1:])
+    assert inside[3] == mean_where(values, alive & other)
