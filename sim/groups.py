@@ -1,7 +1,7 @@
 """Per-group outcomes: mean revenue and survival per sector and per village.
 
 They let the analysis say who gains and who loses from a policy (``sim.analysis.distribution``).
-All groups are measured at once each month with ``np.bincount`` and cached for the month; every
+All groups are measured at once each month in one compiled pass and cached for the month; every
 outcome of the family reads the cache. Villages get outcomes only up to ``MAX_VILLAGES`` villages
 (a wider scenario would add hundreds of columns to every monthly table).
 """
@@ -15,6 +15,7 @@ import numpy as np
 from sim.declarations import Unit
 from sim.domain import SECTORS
 from sim.outcomes import HIGHER, group_outcome
+from sim.passes import group_sums_pass
 
 MAX_VILLAGES = 50
 _CACHE = "_group_outcomes"
@@ -28,14 +29,10 @@ def measure(model) -> dict[str, np.ndarray]:
         return cached[1]
     s = model.state
     out = {}
-    for family, codes, size in (
-        ("sector", s.sector, len(SECTORS)),
-        ("village", s.village, model.villages.count),
-    ):
-        living = np.bincount(codes, weights=s.alive, minlength=size)
-        revenue = np.bincount(codes, weights=s.revenue * s.alive, minlength=size)
-        founders = np.bincount(codes, weights=s.founder, minlength=size)
-        survivors = np.bincount(codes, weights=s.founder & s.alive, minlength=size)
+    sums = group_sums_pass(
+        s.sector, s.village, s.alive, s.revenue, s.founder, len(SECTORS), model.villages.count
+    )
+    for family, (living, revenue, founders, survivors) in zip(("sector", "village"), sums):
         out[f"{family}_mean_revenue_idr"] = revenue / np.maximum(living, 1)
         out[f"{family}_survival_rate"] = survivors / np.maximum(founders, 1)
     setattr(model, _CACHE, (model.month, out))

@@ -223,3 +223,59 @@ def village_income_pass(village, owners, poor, drawings, wages, n_villages):
         paid[v] += wages[i]
         other[v] += owners[i] - drawings[i]
     return poor_owners, nonpoor_owners, paid, other
+
+
+@jit
+def partner_month_pass(given, out, factor, coordination_idr, gain_rate, outside_fixed, review):
+    """``partnering``'s monthly gain and review, firm by firm, with its column formulas::
+
+        paired = alive & (partner ≥ 0); other = partner where paired, else 0
+        gain = min(gain_rate × fit × min(customers, customers[other]),
+                   input_cost + outside_fixed × fixed_cost + data_cost)
+               − coordination_idr × factor[village]   (× 1 without ``factor``), 0 unless paired
+        total += gain; extra_cost −= gain; months += paired
+        losing = paired & (months % review = 0) & (total + total[other] < 0)
+
+    Writes ``gain`` (the partner_gain column) and returns the losing rows."""
+    alive, partner, fit, customers, input_cost, fixed_cost, data_cost, village = given
+    gain, total, extra_cost, months = out
+    n = len(alive)
+    for i in range(n):
+        paired = alive[i] and partner[i] >= 0
+        other = partner[i] if paired else 0
+        base = np.minimum(customers[i], customers[other])
+        coordination = coordination_idr * (factor[village[i]] if len(factor) else 1.0)
+        paid_outside = input_cost[i] + outside_fixed * fixed_cost[i] + data_cost[i]
+        saving = np.minimum(gain_rate * fit[i] * base, paid_outside)
+        gain[i] = saving - coordination if paired else 0.0
+        total[i] += gain[i]
+        extra_cost[i] -= gain[i]
+        months[i] += paired
+    losing = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        if alive[i] and partner[i] >= 0 and months[i] % review == 0:
+            losing[i] = total[i] + total[partner[i]] < 0
+    return np.flatnonzero(losing)
+
+
+@jit
+def group_sums_pass(sector, village, alive, revenue, founder, n_sectors, n_villages):
+    """Per sector and per village, in row order (as ``np.bincount``): living firms, revenue ×
+    alive, founders, and founders alive (``sim.groups.measure``), rows (living, revenue,
+    founders, survivors) of a 4 × groups array for each family."""
+    by_sector, by_village = np.zeros((4, n_sectors)), np.zeros((4, n_villages))
+    for i in range(len(sector)):
+        a = np.float64(alive[i])
+        r = revenue[i] * a
+        f = np.float64(founder[i])
+        fa = np.float64(founder[i] and alive[i])
+        s, v = sector[i], village[i]
+        by_sector[0, s] += a
+        by_sector[1, s] += r
+        by_sector[2, s] += f
+        by_sector[3, s] += fa
+        by_village[0, v] += a
+        by_village[1, v] += r
+        by_village[2, v] += f
+        by_village[3, v] += fa
+    return by_sector, by_village

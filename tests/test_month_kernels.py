@@ -234,3 +234,166 @@ def test_mean_where_while_recording_outcomes_is_the_same_mean():
     assert inside[:2] == outside[:2]
     assert inside[2] == mean_where(values[1:], alive[1:])
     assert inside[3] == mean_where(values, alive & other)
+
+
+def _gaps_reference(indptr, indices, knowledge, share, alive):
+    """Knowledge sharing's sums over one tie layer, written as a plain loop with the branch."""
+    n = len(indptr) - 1
+    gaps, contacts = np.zeros(n), np.zeros(n)
+    for i in range(n):
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            d = knowledge[j] - knowledge[i]
+            if d > 0.0:
+                gaps[i] += d * share[j]
+            contacts[i] += alive[j]
+    return gaps, contacts
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_knowledge_gaps_equal_the_plain_loop(seed):
+    from sim.rules.knowledge_sharing import gaps_and_contacts
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    layer = binary(rng, n, n, 0.02)
+    knowledge = np.round(rng.random(n), 1)  # many equal values: gaps of exactly zero
+    alive = (rng.random(n) < 0.8).astype(np.float64)
+    share = rng.random(n) * alive
+    got = gaps_and_contacts(layer, knowledge, share, alive)
+    expected = _gaps_reference(layer.indptr, layer.indices, knowledge, share, alive)
+    same(got[0], expected[0])
+    same(got[1], expected[1])
+
+
+class _Columns(dict):
+    """Firm columns by name and attribute, as ``state[name]`` and ``state.alive``."""
+
+    __getattr__ = dict.__getitem__
+
+
+def _choose_members_formulas(state, prefix, active, group, n_groups, draws, rate, patience, mem):
+    """``choose_members`` as its column formulas (before the compiled decision)."""
+    member = state[f"{prefix}_member"]
+    expected = state[f"{prefix}_expected_gain_idr"]
+    losing = state[f"{prefix}_losing_months"]
+    peers, count = group_mean(expected, active, group, n_groups)
+    safe = np.maximum(group, 0)
+    stay = member & (losing < patience)
+    outside = state.alive & (group >= 0) & ~stay
+    heard = outside & (count[safe] > 0)
+    expected[heard] = (1 - mem) * expected[heard] + mem * peers[safe[heard]]
+    join = (heard & (expected > 0)) | (outside & (draws < rate))
+    losing[join] = 0
+    member[:] = stay | join
+    return member
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_choose_members_equals_its_formulas(seed):
+    from sim.rules.common import choose_members
+
+    rng = np.random.default_rng(seed)
+    n, n_groups = 2000, 60
+    base = _Columns(
+        alive=rng.random(n) < 0.9,
+        x_member=rng.random(n) < 0.3,
+        x_expected_gain_idr=rng.normal(0, 1e4, n) * (rng.random(n) < 0.8),
+        x_losing_months=rng.integers(0, 5, n).astype(np.int16),
+    )
+    group = rng.integers(-1, n_groups - 5, n)  # some firms without a group, empty groups
+    active, draws = rng.random(n) < 0.2, rng.random(n)
+    got = _Columns({k: v.copy() for k, v in base.items()})
+    want = _Columns({k: v.copy() for k, v in base.items()})
+    args = (active, group, n_groups, draws, 0.05, 3, 0.3)
+    choose_members(got, "x", *args)
+    _choose_members_formulas(want, "x", *args)
+    for name in base:
+        same(got[name], want[name])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("with_factor", [False, True])
+def test_partner_month_pass_equals_the_formulas(seed, with_factor):
+    from sim.passes import partner_month_pass
+
+    rng = np.random.default_rng(seed)
+    n, villages = 1000, 7
+    alive = rng.random(n) < 0.9
+    partner = np.full(n, -1, dtype=np.int32)
+    pairs = rng.permutation(n)[:600].reshape(-1, 2)
+    partner[pairs[:, 0]], partner[pairs[:, 1]] = pairs[:, 1], pairs[:, 0]
+    fit = rng.uniform(-4, 4, n)
+    customers = rng.random(n) * 1e6 * (rng.random(n) < 0.9)
+    input_cost, fixed_cost, data_cost = (rng.random(n) * 1e5 for _ in range(3))
+    village = rng.integers(0, villages, n)
+    factor = rng.random(villages) if with_factor else None
+    total = rng.normal(0, 1e5, n)
+    extra = rng.random(n) * 1e4
+    months = rng.integers(0, 12, n).astype(np.int16)
+    coordination_idr, gain_rate, outside_fixed, review = 1e5, 0.1, 0.7, 6
+    # The formulas.
+    paired = alive & (partner >= 0)
+    other = np.where(paired, partner, 0)
+    base = np.minimum(customers, customers[other])
+    coordination = coordination_idr * (1.0 if factor is None else factor[village])
+    paid_outside = input_cost + outside_fixed * fixed_cost + data_cost
+    saving = np.minimum(gain_rate * fit * base, paid_outside)
+    gain_want = np.where(paired, saving - coordination, 0.0)
+    total_want, extra_want, months_want = total + gain_want, extra - gain_want, months + paired
+    due = paired & (months_want % review == 0)
+    losing_want = np.flatnonzero(due & (total_want + total_want[other] < 0))
+    # The pass, in place.
+    gain = np.full(n, 7.0)
+    losing = partner_month_pass(
+        (alive, partner, fit, customers, input_cost, fixed_cost, data_cost, village),
+        (gain, total, extra, months),
+        np.zeros(0) if factor is None else factor,
+        coordination_idr,
+        gain_rate,
+        outside_fixed,
+        review,
+    )
+    for got, want in (
+        (gain, gain_want),
+        (total, total_want),
+        (extra, extra_want),
+        (months, months_want),
+        (losing, losing_want),
+    ):
+        same(got, want)
+    assert len(losing_want) > 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_group_sums_pass_equals_the_bincounts(seed):
+    from sim.passes import group_sums_pass
+
+    rng = np.random.default_rng(seed)
+    n, sectors, villages = 3000, 5, 40
+    sector = rng.integers(0, sectors, n).astype(np.int8)
+    village = rng.integers(0, villages - 3, n)  # the last villages have no firm
+    alive, founder = rng.random(n) < 0.8, rng.random(n) < 0.7
+    revenue = rng.random(n) * 1e7
+    got = group_sums_pass(sector, village, alive, revenue, founder, sectors, villages)
+    for codes, size, sums in ((sector, sectors, got[0]), (village, villages, got[1])):
+        want = [
+            np.bincount(codes, weights=alive, minlength=size),
+            np.bincount(codes, weights=revenue * alive, minlength=size),
+            np.bincount(codes, weights=founder, minlength=size),
+            np.bincount(codes, weights=founder & alive, minlength=size),
+        ]
+        for row, expected in zip(sums, want):
+            same(row, expected)
+
+
+def test_first_group_is_computed_once_per_groups_matrix():
+    from sim.rules.common import _first_entry
+
+    rng = np.random.default_rng(1)
+    groups = binary(rng, 300, 20, 0.05)
+    first = first_group(groups)
+    same(first, _first_entry(groups.indptr, groups.indices))
+    assert first_group(groups) is first and not first.flags.writeable
+    grown = sp.vstack([groups, binary(rng, 50, 20, 0.2)], format="csr")
+    same(first_group(grown), _first_entry(grown.indptr, grown.indices))

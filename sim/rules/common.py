@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -79,9 +80,21 @@ def gini(values: np.ndarray) -> float:
     return float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * total))
 
 
+#: (weak reference to a groups matrix, its read-only first groups): the last one computed.
+_first: tuple = (None, None)
+
+
 def first_group(groups) -> np.ndarray:
-    """Each firm's first group (-1 for none): the group it pools and promotes with."""
-    return _first_entry(groups.indptr, groups.indices)
+    """Each firm's first group (-1 for none): the group it pools and promotes with. Read-only,
+    computed once per groups matrix (several rules ask each month; the network replaces the
+    matrix when it grows and never edits one in place)."""
+    global _first
+    ref, first = _first
+    if ref is None or ref() is not groups:
+        first = _first_entry(groups.indptr, groups.indices)
+        first.flags.writeable = False
+        _first = (weakref.ref(groups), first)
+    return first
 
 
 @jit
@@ -175,15 +188,42 @@ def choose_members(
     expected = state[f"{prefix}_expected_gain_idr"]
     losing = state[f"{prefix}_losing_months"]
     peers, count = group_mean(expected, active, group, n_groups)
-    safe = np.maximum(group, 0)
-    stay = member & (losing < patience)
-    outside = state.alive & (group >= 0) & ~stay
-    heard = outside & (count[safe] > 0)
-    expected[heard] = (1 - memory) * expected[heard] + memory * peers[safe[heard]]
-    join = (heard & (expected > 0)) | (outside & (explore_draws < explore_rate))
-    losing[join] = 0
-    member[:] = stay | join
+    _decide(
+        member,
+        expected,
+        losing,
+        state.alive,
+        group,
+        peers,
+        count,
+        explore_draws,
+        explore_rate,
+        patience,
+        memory,
+    )
     return member
+
+
+@jit
+def _decide(
+    member, expected, losing, alive, group, peers, count, draws, explore_rate, patience, memory
+):
+    """``choose_members``' decision firm by firm, in place, with its column formulas' operations:
+    stay = member & (losing < patience); outside = alive & (group ≥ 0) & ~stay;
+    heard = outside & (count[group] > 0) moves expected towards peers[group];
+    join = (heard & (expected > 0)) | (outside & (draw < rate)) resets losing; member = stay | join.
+    """
+    for i in range(len(member)):
+        g = group[i]
+        stay = member[i] and losing[i] < patience
+        outside = alive[i] and g >= 0 and not stay
+        heard = outside and count[g] > 0
+        if heard:
+            expected[i] = (1 - memory) * expected[i] + memory * peers[g]
+        join = (heard and expected[i] > 0) or (outside and draws[i] < explore_rate)
+        if join:
+            losing[i] = 0
+        member[i] = stay or join
 
 
 def learn_gain(state, prefix: str, rows: np.ndarray, gain: np.ndarray, memory: float) -> None:

@@ -97,21 +97,27 @@ def gaps_and_contacts(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per firm, over a tie layer: the sum of the gaps shared, Σ_j max(k_j − k_i, 0) × share_j,
     and the living contacts, Σ_j alive_j. One compiled pass over the ties in CSR order."""
-    return _gaps_and_contacts(layer.indptr, layer.indices, knowledge, share, alive)
+    return _gaps_and_contacts(layer.indptr, layer.indices, contact_table(knowledge, share, alive))
+
+
+def contact_table(knowledge: np.ndarray, share: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """(knowledge, share, alive) of each firm side by side in one row: a contact's three values
+    then come in one memory access instead of three (the ties point anywhere)."""
+    return np.column_stack((knowledge, share, alive))
 
 
 @jit
-def _gaps_and_contacts(indptr, indices, knowledge, share, alive):
+def _gaps_and_contacts(indptr, indices, table):
     n = len(indptr) - 1
     gaps, contacts = np.zeros(n), np.zeros(n)
     for i in range(n):
-        gap, count, own = 0.0, 0.0, knowledge[i]
+        gap, count, own = 0.0, 0.0, table[i, 0]
         for k in range(indptr[i], indptr[i + 1]):
             j = indices[k]
-            d = knowledge[j] - own
-            if d > 0.0:
-                gap += d * share[j]
-            count += alive[j]
+            d = table[j, 0] - own
+            # Branch-free (a gap's sign is a coin flip): adding 0.0 × share leaves the sum as is.
+            gap += (d if d > 0.0 else 0.0) * table[j, 1]
+            count += table[j, 2]
         gaps[i], contacts[i] = gap, count
     return gaps, contacts
 
@@ -158,8 +164,9 @@ def trust_weighted(
     s, net = model.state, model.net
     alive = s.alive.astype(np.float64)
     share = s.openness * alive  # dead contacts share nothing
-    from_strong, live_strong = gaps_and_contacts(net.strong, s.knowledge, share, alive)
-    from_weak, live_weak = gaps_and_contacts(net.weak, s.knowledge, share, alive)
+    table = contact_table(s.knowledge, share, alive)
+    from_strong, live_strong = _gaps_and_contacts(net.strong.indptr, net.strong.indices, table)
+    from_weak, live_weak = _gaps_and_contacts(net.weak.indptr, net.weak.indices, table)
     attention = live_strong + weak_weight * live_weak
     absorb = s.trust * (0.5 + 0.5 * s.literacy) * alive
     governance = model.shared.governance

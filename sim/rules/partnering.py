@@ -27,6 +27,7 @@ import numpy as np
 
 from sim.outcomes import HIGHER
 from sim.params import ASSUMPTION
+from sim.passes import partner_month_pass
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
 from sim.rules.common import mean_where, wage_share
 
@@ -177,29 +178,22 @@ def partnering(
     s.partner_gain_total[i] = s.partner_gain_total[j] = 0.0
     s.partner_months[i] = s.partner_months[j] = 0
     model.shared.partnerships_new_total += len(i)
-    # Process: monthly gain or loss, through the accounts.
-    paired = s.alive & (s.partner >= 0)
-    other = np.where(paired, s.partner, 0)
-    base = np.minimum(s.customers, s.customers[other])
-    coordination = coordination_idr * _coordination(model, s.village)
-    # A saving on outside payments is at most what the firm paid outside last month.
-    paid_outside = s.input_cost + (1 - wage_share(model)) * s.fixed_cost + s.data_cost
-    saving = np.minimum(gain_rate * s.partner_fit * base, paid_outside)
-    gain = np.where(paired, saving - coordination, 0.0)
-    s.partner_gain = gain
-    s.partner_gain_total += gain
-    model.shared.partnership_profit_total_idr += float(gain.sum())
-    s.extra_cost -= gain
-    # Review, every review_months of a partnership's life: drop it if it lost money overall.
-    s.partner_months += paired
-    due = paired & (s.partner_months % review_months == 0)
-    losing = due & (s.partner_gain_total + s.partner_gain_total[other] < 0)
-    _dissolve(s, np.flatnonzero(losing))
-
-
-def _coordination(model, village: np.ndarray) -> np.ndarray:
+    # Process: monthly gain or loss, through the accounts; a saving on outside payments is at
+    # most what the firm paid outside last month. Review, every review_months of a partnership's
+    # life: drop it if it lost money overall. One compiled pass (sim.passes.partner_month_pass).
     factor = model.shared.coordination_factor
-    return 1.0 if factor is None else factor[village]
+    losing = partner_month_pass(
+        (s.alive, s.partner, s.partner_fit, s.customers, s.input_cost, s.fixed_cost)
+        + (s.data_cost, s.village),
+        (s.partner_gain, s.partner_gain_total, s.extra_cost, s.partner_months),
+        np.zeros(0) if factor is None else np.asarray(factor, dtype=np.float64),
+        coordination_idr,
+        gain_rate,
+        1 - wage_share(model),
+        review_months,
+    )
+    model.shared.partnership_profit_total_idr += float(s.partner_gain.sum())
+    _dissolve(s, losing)
 
 
 def _dissolve(s, rows: np.ndarray) -> None:
