@@ -279,3 +279,81 @@ def group_sums_pass(sector, village, alive, revenue, founder, n_sectors, n_villa
         by_village[2, v] += f
         by_village[3, v] += fa
     return by_sector, by_village
+
+
+@jit
+def growth_pass(given, out, settings, micro_max, small_max):
+    """``growth.invest_near_capacity``'s column formulas firm by firm (in place); returns the
+    spending column and the count of firms that graduated::
+
+        traded = alive & (age ≥ 2); used = sales / capacity (1 where capacity ≤ 0)
+        utilisation += memory × (min(used, 1) − utilisation) × traded
+        spend = share × (cash − buffer) where alive, utilisation > threshold, cash > buffer
+                and price > 0, buffer = buffer_months × (input_cost + fixed_cost)
+        base' = (base × (1 − depreciation) + spend / (capital_months × price or 1)) × alive
+        capacity = base' where capacity ≥ base, else capacity × base' / base (0 if base ≤ 0)
+        cash −= spend; revenue_12m += (12 revenue − revenue_12m) / 12 × traded
+        size class (``growth.size_class``: the limits in order) of living firms 13 months or older
+    """
+    alive, age, sales, price, input_cost, fixed_cost, revenue = given
+    utilisation, capacity, base, cash, revenue_12m, size_class, graduated = out
+    memory, threshold, buffer_months, share, capital_months, depreciation = settings
+    n = len(alive)
+    spend = np.empty(n)
+    kept = 1.0 - depreciation
+    moved = 0
+    for i in range(n):
+        traded = np.float64(alive[i] and age[i] >= 2)
+        used = sales[i] / capacity[i] if capacity[i] > 0 else 1.0
+        utilisation[i] += memory * (np.minimum(used, 1.0) - utilisation[i]) * traded
+        buffer = buffer_months * (input_cost[i] + fixed_cost[i])
+        investing = alive[i] and utilisation[i] > threshold and cash[i] > buffer and price[i] > 0
+        spend[i] = share * (cash[i] - buffer) if investing else 0.0
+        added = spend[i] / (capital_months * (price[i] if price[i] > 0 else 1.0))
+        old_base = base[i]
+        base[i] = (old_base * kept + added) * np.float64(alive[i])
+        ratio = base[i] / old_base if old_base > 0 else 0.0
+        capacity[i] = base[i] if capacity[i] >= old_base else capacity[i] * ratio
+        cash[i] -= spend[i]
+        revenue_12m[i] += (12.0 * revenue[i] - revenue_12m[i]) / 12.0 * traded
+        if alive[i] and age[i] >= 13:
+            r = revenue_12m[i]  # NaN sorts last, as in np.searchsorted
+            new_class = 2 if (r != r or small_max < r) else (1 if micro_max < r else 0)
+            if alive[i] and size_class[i] == 0 and new_class > 0 and not graduated[i]:
+                graduated[i] = True
+                moved += 1
+            size_class[i] = new_class
+    return spend, moved
+
+
+@jit
+def cocreation_pass(given, out, settings, fill_utilisation):
+    """``co_creation.involve_customers`` after the decision, firm by firm (in place)::
+
+        cocreating = alive & (level ≥ 1) & member & (cocreating | (draw < adopt_rate × literacy))
+        unmet = max(demand − revenue, 0) / demand (0 where demand ≤ 0)
+        loyalty = clip(loyalty + (loyalty_gain × saturation × (1 − loyalty)
+                                  − (penalty × intensity) × unmet where cocreating), 0, 1)
+        orders = intensity × word_of_mouth × loyalty × customers where cocreating
+        orders = min(orders, max(fill × capacity × price − demand, 0)) (fill_utilisation ≥ 0)
+        extra_orders += orders
+
+    ``saturation`` = 1 − exp(−intensity), computed by NumPy."""
+    alive, level, member, draws, literacy, demand, revenue, customers, capacity, price = given
+    cocreating, loyalty, orders, extra_orders = out
+    adopt_rate, loyalty_gain, saturation, unmet_penalty, intensity, word_of_mouth = settings
+    for i in range(len(alive)):
+        digital = alive[i] and level[i] >= 1 and member[i]
+        c = digital and (cocreating[i] or draws[i] < adopt_rate * literacy[i])
+        cocreating[i] = c
+        unmet = np.maximum(demand[i] - revenue[i], 0.0) / demand[i] if demand[i] > 0 else 0.0
+        gain = loyalty_gain * saturation * (1 - loyalty[i])
+        loss = unmet_penalty * intensity * unmet
+        loyalty[i] = np.minimum(np.maximum(loyalty[i] + (gain - loss if c else 0.0), 0.0), 1.0)
+        o = intensity * word_of_mouth * loyalty[i] * customers[i] if c else 0.0
+        if fill_utilisation >= 0:
+            o = np.minimum(
+                o, np.maximum(fill_utilisation * capacity[i] * price[i] - demand[i], 0.0)
+            )
+        orders[i] = o
+        extra_orders[i] += o

@@ -397,3 +397,96 @@ def test_first_group_is_computed_once_per_groups_matrix():
     assert first_group(groups) is first and not first.flags.writeable
     grown = sp.vstack([groups, binary(rng, 50, 20, 0.2)], format="csr")
     same(first_group(grown), _first_entry(grown.indptr, grown.indices))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_growth_pass_equals_the_formulas(seed):
+    from sim.passes import growth_pass
+    from sim.rules.growth import size_class
+
+    rng = np.random.default_rng(seed)
+    n = 2000
+    alive = rng.random(n) < 0.9
+    age = rng.integers(0, 30, n).astype(np.int16)
+    sales, price = rng.random(n) * 100, rng.random(n) * 1e4 * (rng.random(n) < 0.95)
+    capacity = rng.random(n) * 120 * (rng.random(n) < 0.95)
+    base = np.where(rng.random(n) < 0.5, capacity, capacity * 1.5)  # some firms capped
+    input_cost, fixed_cost, revenue = (rng.random(n) * 1e6 for _ in range(3))
+    utilisation, cash = rng.random(n), rng.random(n) * 2e7
+    revenue_12m = rng.random(n) * 3e10
+    size = rng.integers(0, 3, n).astype(np.int8)
+    graduated = rng.random(n) < 0.1
+    memory, threshold, buffer_months, share, capital_months, depreciation = (
+        0.3,
+        0.8,
+        2,
+        0.3,
+        24,
+        0.01,
+    )
+    micro, small = 2e9, 1.5e10
+    # The formulas.
+    traded = alive & (age >= 2)
+    used = np.divide(sales, capacity, out=np.ones_like(sales), where=capacity > 0)
+    u = utilisation + memory * (np.minimum(used, 1.0) - utilisation) * traded
+    buffer = buffer_months * (input_cost + fixed_cost)
+    investing = alive & (u > threshold) & (cash > buffer) & (price > 0)
+    spend = np.where(investing, share * (cash - buffer), 0.0)
+    added = spend / (capital_months * np.where(price > 0, price, 1.0))
+    new_base = (base * (1.0 - depreciation) + added) * alive
+    ratio = np.divide(new_base, base, out=np.zeros_like(base), where=base > 0)
+    new_capacity = np.where(capacity >= base, new_base, capacity * ratio)
+    r12 = revenue_12m + (12.0 * revenue - revenue_12m) / 12.0 * traded
+    mature = alive & (age >= 13)
+    new_class = np.where(mature, size_class(r12, micro, small), size)
+    moved = alive & (size == 0) & (new_class > 0) & ~graduated
+    want = (u, new_capacity, new_base, cash - spend, r12, new_class, graduated | moved)
+    # The pass, in place.
+    out = (utilisation, capacity, base, cash, revenue_12m, size, graduated)
+    got_spend, got_moved = growth_pass(
+        (alive, age, sales, price, input_cost, fixed_cost, revenue),
+        out,
+        (memory, threshold, buffer_months, share, capital_months, depreciation),
+        micro,
+        small,
+    )
+    same(got_spend, spend)
+    assert got_moved == moved.sum() > 0
+    for got, expected in zip(out, want):
+        same(got, expected)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("fill", [None, 0.95])
+def test_cocreation_pass_equals_the_formulas(seed, fill):
+    from sim.passes import cocreation_pass
+
+    rng = np.random.default_rng(seed)
+    n = 2000
+    alive, member, cocreating = rng.random(n) < 0.9, rng.random(n) < 0.5, rng.random(n) < 0.3
+    level = rng.integers(0, 3, n).astype(np.int8)
+    draws, literacy = rng.random(n), rng.random(n)
+    demand = rng.random(n) * 1e6 * (rng.random(n) < 0.9)
+    revenue = demand * rng.uniform(0.5, 1.2, n)
+    customers, capacity, price = rng.random(n) * 1e6, rng.random(n) * 200, rng.random(n) * 1e4
+    loyalty, extra = rng.random(n), rng.random(n) * 1e4
+    adopt, lg, intensity, penalty, wom = 0.05, 0.05, 0.5, 0.1, 0.2
+    # The formulas.
+    c = alive & (level >= 1) & member & (cocreating | (draws < adopt * literacy))
+    unmet = np.divide(np.maximum(demand - revenue, 0.0), demand, out=np.zeros(n), where=demand > 0)
+    gain = lg * (1 - np.exp(-intensity)) * (1 - loyalty)
+    new_loyalty = np.clip(loyalty + np.where(c, gain - penalty * intensity * unmet, 0.0), 0.0, 1.0)
+    orders = np.where(c, intensity * wom * new_loyalty * customers, 0.0)
+    if fill is not None:
+        orders = np.minimum(orders, np.maximum(fill * capacity * price - demand, 0.0))
+    want = (c, new_loyalty, orders, extra + orders)
+    # The pass, in place.
+    out = (cocreating, loyalty, np.full(n, 3.0), extra)
+    cocreation_pass(
+        (alive, level, member, draws, literacy, demand, revenue, customers, capacity, price),
+        out,
+        (adopt, lg, float(1 - np.exp(-intensity)), penalty, intensity, wom),
+        -1.0 if fill is None else fill,
+    )
+    for got, expected in zip(out, want):
+        same(got, expected)

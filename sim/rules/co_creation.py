@@ -31,6 +31,7 @@ import numpy as np
 
 from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION
+from sim.passes import cocreation_pass
 from sim.rules import Column, mechanism, rule_table, variant
 from sim.rules.common import choose_members, learn_gain, mean_where
 
@@ -184,21 +185,16 @@ def involve_customers(
         patience,
         memory,
     )
-    digital = s.alive & (s.level >= 1) & member
-    s.cocreating = digital & (s.cocreating | (draws < adopt_rate * s.literacy))
-    unmet = np.divide(
-        np.maximum(s.demand - s.revenue, 0.0), s.demand, out=np.zeros(s.n), where=s.demand > 0
+    # Adoption, loyalty, word of mouth: one compiled pass with the column formulas'
+    # operations (sim.passes.cocreation_pass); a negative fill means no cap.
+    cocreation_pass(
+        (s.alive, s.level, member, draws, s.literacy, s.demand, s.revenue, s.customers)
+        + (s.capacity, s.price),
+        (s.cocreating, s.loyalty, s.cocreation_orders_idr, s.extra_orders),
+        (adopt_rate, loyalty_gain, float(1 - np.exp(-intensity)), unmet_penalty, intensity)
+        + (word_of_mouth,),
+        -1.0 if fill_utilisation is None else fill_utilisation,
     )
-    c = s.cocreating
-    gain = loyalty_gain * (1 - np.exp(-intensity)) * (1 - s.loyalty)
-    loss = unmet_penalty * intensity * unmet
-    s.loyalty = np.clip(s.loyalty + np.where(c, gain - loss, 0.0), 0.0, 1.0)
-    orders = np.where(c, intensity * word_of_mouth * s.loyalty * s.customers, 0.0)
-    if fill_utilisation is not None:
-        room = np.maximum(fill_utilisation * s.capacity * s.price - s.demand, 0.0)
-        orders = np.minimum(orders, room)
-    s.cocreation_orders_idr = orders
-    s.extra_orders += orders
 
 
 def cocreation_gain(s) -> np.ndarray:

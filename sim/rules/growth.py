@@ -25,6 +25,7 @@ import numpy as np
 from sim.ledger import book
 from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION
+from sim.passes import growth_pass
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
 
 PP_7_2021 = "PP 7/2021 art. 35 (annual turnover: micro ≤ Rp 2 bn, small ≤ 15 bn, medium ≤ 50 bn)"
@@ -130,35 +131,21 @@ def invest_near_capacity(
     small_max_idr=P.small_max_idr,
 ):
     """Depreciate, invest where sales press on capacity, and update the size class."""
-    s, alive = model.state, model.state.alive
-    traded = alive & (s.age_months >= 2)  # sold in at least one month before this one
-    used = np.divide(s.sales, s.capacity, out=np.ones_like(s.sales), where=s.capacity > 0)
-    s.utilisation += utilisation_memory * (np.minimum(used, 1.0) - s.utilisation) * traded
-
-    buffer = cash_buffer_months * (s.input_cost + s.fixed_cost)
-    investing = alive & (s.utilisation > invest_threshold) & (s.cash > buffer) & (s.price > 0)
-    spend = np.where(investing, invest_share * (s.cash - buffer), 0.0)
-    unit_cost = capital_cost_months * np.where(s.price > 0, s.price, 1.0)
-    added = spend / unit_cost
-    kept = 1.0 - depreciation
-    old_base = s.base_capacity.copy()
-    s.base_capacity = (old_base * kept + added) * alive
-    ratio = np.divide(s.base_capacity, old_base, out=np.zeros_like(old_base), where=old_base > 0)
-    # Uncapped firms run at base capacity; capped craft firms scale and labour re-caps them.
-    s.capacity = np.where(s.capacity >= old_base, s.base_capacity, s.capacity * ratio)
-    s.cash -= spend
+    s = model.state
+    # Depreciate, invest, scale capacity, trail revenue, classify: one compiled pass with the
+    # column formulas' operations (sim.passes.growth_pass).
+    spend, moved = growth_pass(
+        (s.alive, s.age_months, s.sales, s.price, s.input_cost, s.fixed_cost, s.revenue),
+        (s.utilisation, s.capacity, s.base_capacity, s.cash, s.revenue_12m)
+        + (s.size_class, s.graduated),
+        (utilisation_memory, invest_threshold, cash_buffer_months, invest_share)
+        + (capital_cost_months, depreciation),
+        micro_max_idr,
+        small_max_idr,
+    )
     s.investment_idr = spend
     book(model, "investment", float(spend.sum()))
-
-    s.revenue_12m += (12.0 * s.revenue - s.revenue_12m) / 12.0 * traded
-    mature = alive & (s.age_months >= 13)
-    new_class = np.where(
-        mature, size_class(s.revenue_12m, micro_max_idr, small_max_idr), s.size_class
-    )
-    moved = alive & (s.size_class == 0) & (new_class > 0) & ~s.graduated
-    s.graduated |= moved
-    model.shared.graduated_total += int(moved.sum())
-    s.size_class = new_class
+    model.shared.graduated_total += int(moved)
 
 
 @M.outcome(
