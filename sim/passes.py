@@ -357,3 +357,16 @@ def cocreation_pass(given, out, settings, fill_utilisation):
             )
         orders[i] = o
         extra_orders[i] += o
+
+
+@jit
+def members_per_group(indptr, indices, n_groups, first, second):
+    """``(groups.T @ first, groups.T @ second)`` in float64 for a firm×group CSR matrix whose
+    entries are all 1 and boolean ``first``, ``second``: integer counts (exact)."""
+    count_first, count_second = np.zeros(n_groups), np.zeros(n_groups)
+    for i in range(len(indptr) - 1):
+        if first[i] or second[i]:
+            for e in range(indptr[i], indptr[i + 1]):
+                count_first[indices[e]] += first[i]
+                count_second[indices[e]] += second[i]
+    return count_first, count_second

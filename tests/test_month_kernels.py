@@ -490,3 +490,17 @@ def test_cocreation_pass_equals_the_formulas(seed, fill):
     )
     for got, expected in zip(out, want):
         same(got, expected)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_members_per_group_equal_the_sparse_products(seed):
+    from sim.passes import members_per_group
+
+    rng = np.random.default_rng(seed)
+    n, n_groups = 1500, 50
+    groups = binary(rng, n, n_groups, 0.04)
+    sellers = rng.random(n) < 0.6
+    promoters = sellers & (rng.random(n) < 0.3)
+    got = members_per_group(groups.indptr, groups.indices, n_groups, sellers, promoters)
+    same(got[0], groups.T @ sellers.astype(float))
+    same(got[1], groups.T @ promoters.astype(float))

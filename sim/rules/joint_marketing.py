@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.outcomes import HIGHER, NEITHER
 from sim.params import ASSUMPTION
+from sim.passes import members_per_group
 from sim.population import has_signal
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
 from sim.rules.common import choose_members, first_group, learn_gain, mean_where
@@ -166,8 +167,13 @@ def group_promotion(
     promoters = member & sellers & (s.openness >= min_openness) & (group >= 0)
     s.joint_promo = promoters
     s.extra_cost += promoters * promo_cost_idr
-    n_sellers = groups.T @ sellers.astype(float)
-    n_promoters = groups.T @ promoters.astype(float)
+    if (groups.data == 1).all():  # counted as integers in one compiled pass: the same values
+        n_sellers, n_promoters = members_per_group(
+            groups.indptr, groups.indices, groups.shape[1], sellers, promoters
+        )
+    else:
+        n_sellers = groups.T @ sellers.astype(float)
+        n_promoters = groups.T @ promoters.astype(float)
     share = np.divide(n_promoters, n_sellers, out=np.zeros_like(n_sellers), where=n_sellers > 0)
     model.shared.group_boost = 1 + boost * share
     model.shared.joint_spillover = spillover
