@@ -370,3 +370,25 @@ def members_per_group(indptr, indices, n_groups, first, second):
                 count_first[indices[e]] += first[i]
                 count_second[indices[e]] += second[i]
     return count_first, count_second
+
+
+@jit
+def pool_orders_pass(given, group, min_trust):
+    """``bulk_purchasing``'s committed orders and joiners, firm by firm::
+
+        commit = max(min((customers + online_demand) / price, capacity), 0) × unit_cost × alive
+        join = member & alive & (group ≥ 0) & (trust ≥ min_trust) & (commit > 0) & (cash ≥ commit)
+
+    Returns the joining rows and their commitments."""
+    customers, online_demand, price, capacity, unit_cost, alive, member, trust, cash = given
+    n = len(alive)
+    rows, commit = np.empty(n, dtype=np.int64), np.empty(n)
+    k = 0
+    for i in range(n):
+        units = np.minimum((customers[i] + online_demand[i]) / price[i], capacity[i])
+        c = np.maximum(units, 0.0) * unit_cost[i] * np.float64(alive[i])
+        ok = member[i] and alive[i] and group[i] >= 0 and trust[i] >= min_trust and c > 0
+        if ok and cash[i] >= c:
+            rows[k], commit[k] = i, c
+            k += 1
+    return rows[:k].copy(), commit[:k].copy()

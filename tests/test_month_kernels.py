@@ -504,3 +504,33 @@ def test_members_per_group_equal_the_sparse_products(seed):
     got = members_per_group(groups.indptr, groups.indices, n_groups, sellers, promoters)
     same(got[0], groups.T @ sellers.astype(float))
     same(got[1], groups.T @ promoters.astype(float))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_pool_orders_pass_equals_the_formulas(seed):
+    from sim.passes import pool_orders_pass
+    from sim.rules.bulk_purchasing import planned_order
+
+    rng = np.random.default_rng(seed)
+    n, n_groups = 2000, 40
+    s = _Columns(
+        customers=rng.random(n) * 1e6 * (rng.random(n) < 0.9),
+        online_demand=rng.random(n) * 1e5,
+        price=rng.random(n) * 1e4 + 1,
+        capacity=rng.random(n) * 300,
+        unit_cost=rng.random(n) * 5e3,
+        alive=rng.random(n) < 0.9,
+        member=rng.random(n) < 0.5,
+        trust=rng.random(n),
+        cash=rng.random(n) * 2e6,
+    )
+    group = rng.integers(-1, n_groups, n)
+    commit = planned_order(s)
+    join = s.member & s.alive & (group >= 0) & (s.trust >= 0.3) & (commit > 0)
+    join &= s.cash >= commit
+    given = tuple(s[k] for k in ("customers", "online_demand", "price", "capacity", "unit_cost"))
+    given += (s.alive, s.member, s.trust, s.cash)
+    rows, committed = pool_orders_pass(given, group, 0.3)
+    same(rows, np.flatnonzero(join))
+    same(committed, commit[join])
+    assert 0 < len(rows) < n

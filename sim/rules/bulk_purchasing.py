@@ -43,6 +43,7 @@ import numpy as np
 
 from sim.outcomes import HIGHER, LOWER
 from sim.params import ASSUMPTION
+from sim.passes import pool_orders_pass
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
 from sim.rules.common import (
     choose_members,
@@ -328,15 +329,18 @@ def group_pool(
     member = choose_members(
         s, "pool", s.pooling, group, n_groups, explore, explore_rate, patience, memory
     )
-    commit = planned_order(s)
-    join = member & s.alive & (group >= 0) & (s.trust >= min_trust) & (commit > 0)
-    join &= s.cash >= commit
-    rows = np.flatnonzero(join)
+    # planned_order and the joining conditions in one compiled pass (same operations)
+    rows, committed = pool_orders_pass(
+        (s.customers, s.online_demand, s.price, s.capacity, s.unit_cost, s.alive, member)
+        + (s.trust, s.cash),
+        group,
+        min_trust,
+    )
     paying = draws[rows] >= default_rate
     g = group[rows]
     out = settle(
         g,
-        commit[rows],
+        committed,
         paying,
         n_groups,
         (tier_idr, discount_per_tier, max_discount),
@@ -352,17 +356,17 @@ def group_pool(
     s.pooling = False
     s.pooling[rows] = paying
     s.pool_order_idr = 0.0
-    s.pool_order_idr[rows] = commit[rows]
+    s.pool_order_idr[rows] = committed
     s.pool_charge_idr = 0.0
     s.pool_charge_idr[rows] = charge
     s.unit_cost[rows] *= 1 - out.discount
     s.extra_cost[rows] += charge
-    gain = (out.discount * commit[rows] - charge)[paying]
+    gain = (out.discount * committed - charge)[paying]
     learn_gain(s, "pool", rows[paying], gain, memory)
     defaults = np.bincount(g, weights=~paying, minlength=n_groups)
     s.trust[rows] = np.clip(s.trust[rows] - trust_loss * (defaults[g] > 0), 0.0, 1.0)
 
-    model.shared.pool_savings_idr = float((out.discount * commit[rows]).sum())
+    model.shared.pool_savings_idr = float((out.discount * committed).sum())
     model.shared.pool_defaults = int((~paying).sum())
     model.shared.pools = out
 
