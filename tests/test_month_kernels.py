@@ -534,3 +534,24 @@ def test_pool_orders_pass_equals_the_formulas(seed):
     same(rows, np.flatnonzero(join))
     same(committed, commit[join])
     assert 0 < len(rows) < n
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_learn_gain_equals_its_formulas(seed):
+    from sim.rules.common import learn_gain
+
+    rng = np.random.default_rng(seed)
+    n = 1000
+    base = _Columns(
+        x_expected_gain_idr=rng.normal(0, 1e4, n),
+        x_losing_months=rng.integers(0, 5, n).astype(np.int16),
+    )
+    rows = np.flatnonzero(rng.random(n) < 0.4)
+    gain = rng.normal(0, 2e4, len(rows))
+    got = _Columns({k: v.copy() for k, v in base.items()})
+    learn_gain(got, "x", rows, gain, 0.3)
+    expected, losing = base.x_expected_gain_idr.copy(), base.x_losing_months.copy()
+    expected[rows] = (1 - 0.3) * expected[rows] + 0.3 * gain
+    losing[rows] = np.where(expected[rows] < 0, losing[rows] + 1, 0)
+    same(got.x_expected_gain_idr, expected)
+    same(got.x_losing_months, losing)

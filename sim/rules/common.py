@@ -231,8 +231,22 @@ def learn_gain(state, prefix: str, rows: np.ndarray, gain: np.ndarray, memory: f
     exponentially weighted expected gain; count months in a row with a negative expectation."""
     expected = state[f"{prefix}_expected_gain_idr"]
     losing = state[f"{prefix}_losing_months"]
-    expected[rows] = (1 - memory) * expected[rows] + memory * gain
-    losing[rows] = np.where(expected[rows] < 0, losing[rows] + 1, 0)
+    _learn(
+        expected,
+        losing,
+        rows,
+        np.broadcast_to(np.asarray(gain, dtype=np.float64), rows.shape),
+        memory,
+    )
+
+
+@jit
+def _learn(expected, losing, rows, gain, memory):
+    """``learn_gain`` row by row, in place, with its formulas' operations."""
+    for k in range(len(rows)):
+        r = rows[k]
+        expected[r] = (1 - memory) * expected[r] + memory * gain[k]
+        losing[r] = losing[r] + 1 if expected[r] < 0 else 0
 
 
 def wage_share(model) -> float:
