@@ -392,3 +392,27 @@ def pool_orders_pass(given, group, min_trust):
             rows[k], commit[k] = i, c
             k += 1
     return rows[:k].copy(), commit[:k].copy()
+
+
+@jit
+def partner_search_pass(alive, partner, indptr, draws, search_rate, full_search_ties):
+    """``partnering``'s opening, firm by firm: the rows whose partnership ends because either
+    side is dead, ``(partner ≥ 0) & (~alive | ~alive[max(partner, 0)])``, and then (those
+    partnerships dissolved) the searching firms, ``alive & (partner < 0) & (draw < rate)``,
+    rate = search_rate × min(degree / full_search_ties, 1)."""
+    n = len(alive)
+    gone = []  # (row, its partner) before any partnership is dissolved
+    for i in range(n):
+        p = partner[i]
+        if p >= 0 and (not alive[i] or not alive[max(p, 0)]):
+            gone.append((i, p))
+    for row, _ in gone:  # dissolve (``partnering._dissolve``): both sides become free
+        partner[row] = -1
+    for _, other in gone:
+        partner[other] = -1
+    searching = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        degree = indptr[i + 1] - indptr[i]
+        rate = search_rate * np.minimum(degree / full_search_ties, 1.0)
+        searching[i] = alive[i] and partner[i] < 0 and draws[i] < rate
+    return searching

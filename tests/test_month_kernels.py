@@ -555,3 +555,30 @@ def test_learn_gain_equals_its_formulas(seed):
     losing[rows] = np.where(expected[rows] < 0, losing[rows] + 1, 0)
     same(got.x_expected_gain_idr, expected)
     same(got.x_losing_months, losing)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_partner_search_pass_equals_the_formulas(seed):
+    from sim.passes import partner_search_pass
+    from sim.rules.partnering import _dissolve
+
+    rng = np.random.default_rng(seed)
+    n = 1000
+    alive = rng.random(n) < 0.8
+    partner = np.full(n, -1, dtype=np.int32)
+    pairs = rng.permutation(n)[:600].reshape(-1, 2)
+    partner[pairs[:, 0]], partner[pairs[:, 1]] = pairs[:, 1], pairs[:, 0]
+    ties = binary(rng, n, n, 0.005)
+    draws = rng.random(n)
+    # The formulas.
+    want = _Columns(partner=partner.copy())
+    gone = (want.partner >= 0) & (~alive | ~alive[np.maximum(want.partner, 0)])
+    _dissolve(want, np.flatnonzero(gone))
+    degree = np.diff(ties.indptr)
+    rate = 0.1 * np.minimum(degree / 6, 1.0)
+    searching = alive & (want.partner < 0) & (draws < rate)
+    # The pass, in place.
+    got = partner_search_pass(alive, partner, ties.indptr, draws, 0.1, 6)
+    same(partner, want.partner)
+    same(got, searching)
+    assert gone.any() and searching.any()

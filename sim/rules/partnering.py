@@ -27,7 +27,7 @@ import numpy as np
 
 from sim.outcomes import HIGHER
 from sim.params import ASSUMPTION
-from sim.passes import partner_month_pass
+from sim.passes import partner_month_pass, partner_search_pass
 from sim.rules import Column, SharedField, mechanism, rule_table, variant
 from sim.rules.common import mean_where, wage_share
 
@@ -163,14 +163,10 @@ def partnering(
     the most complementary, the most similar or a random candidate)."""
     s = model.state
     draws = rng.random(s.n)
-    # Partnerships with a dead firm end.
-    partner = s.partner
-    gone = (partner >= 0) & (~s.alive | ~s.alive[np.maximum(partner, 0)])
-    _dissolve(s, np.flatnonzero(gone))
-    # Search, proposals, matching.
-    degree = np.diff(model.net.ties_csr.indptr)
-    rate = search_rate * np.minimum(degree / full_search_ties, 1.0)
-    searching = s.alive & (s.partner < 0) & (draws < rate)
+    # Partnerships with a dead firm end; then search (rate by degree), proposals, matching.
+    searching = partner_search_pass(
+        s.alive, s.partner, model.net.ties_csr.indptr, draws, search_rate, full_search_ties
+    )
     i, j = accept(model, rng, *propose(model, rng, searching, candidates, rule))
     s.partner[i], s.partner[j] = j, i
     quality = fit(s.skill_production, s.skill_marketing, i, j)
