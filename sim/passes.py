@@ -1,4 +1,4 @@
-"""Compiled passes of the month's economy (market, adoption, households, outcomes).
+"""Compiled passes of the month (market, adoption, households, outcomes, collaboration rules).
 
 Each pass computes exactly what the column formulas named in its docstring compute, with the
 same operations in the same order and precision (sums in row order, as ``np.bincount``), so
