@@ -51,7 +51,24 @@ class Networks:
 def _binary(m: sp.spmatrix) -> sp.csr_matrix:
     m = sp.csr_matrix(m)
     m.sum_duplicates()
-    m.data[:] = 1.0
+    return _shared_ones(m)
+
+
+_ONES: dict[np.dtype, np.ndarray] = {}
+
+
+def _shared_ones(m: sp.csr_matrix) -> sp.csr_matrix:
+    """``m`` (a 0/1 matrix) with its entries a read-only view of one buffer of ones: all layers
+    (of every model in the process) share it instead of holding 4 bytes per tie entry each,
+    about a tenth of a firm's memory. Set after construction: SciPy copies a view of a much
+    larger array when it builds a matrix. Read-only, so nothing can change it in place."""
+    dtype, size = m.data.dtype, m.nnz
+    ones = _ONES.get(dtype)
+    if ones is None or len(ones) < size:
+        ones = np.ones(size + size // 8, dtype=dtype)  # room for a few months of entrants' ties
+        ones.flags.writeable = False
+        _ONES[dtype] = ones
+    m.data = ones[:size]
     return m
 
 
@@ -243,7 +260,8 @@ def _with_ties(
     )
     indices = _merge_rows(m.indptr, m.indices, indptr, new_rows, new_cols, dtype(0))
     data = np.ones(len(indices), dtype=m.data.dtype)
-    return sp.csr_matrix((data, indices, indptr.astype(dtype)), shape=(n, cols_total))
+    grown = sp.csr_matrix((data, indices, indptr.astype(dtype)), shape=(n, cols_total))
+    return _shared_ones(grown)
 
 
 @jit
