@@ -228,7 +228,7 @@ def attach(
     net.weak = _with_ties(net.weak, n, src[weak_tie], dst[weak_tie])
     net.groups = _with_ties(net.groups, n, who, grp, symmetric=False, n_cols=net.n_groups)
     net.ties_csr = _with_ties(net.ties_csr, n, src, dst)
-    net.cache["cell_order"] = cell_order
+    net.cache["cell_order"] = cell_order.astype(np.int32) if n < 2**31 else cell_order
     return net
 
 
