@@ -46,14 +46,13 @@ def gini(values: np.ndarray) -> float:
 
 
 def first_group(groups) -> np.ndarray:
-    """Each firm's first group (-1 for none): the group it pools and promotes with (in the
-    dtype of the group indices, int32: half the memory of int64, the same values)."""
+    """Each firm's first group (-1 for none): the group it pools and promotes with."""
     return _first_entry(groups.indptr, groups.indices)
 
 
 @jit
 def _first_entry(indptr, indices):
-    first = np.full(len(indptr) - 1, -1, dtype=indices.dtype)
+    first = np.full(len(indptr) - 1, -1, dtype=np.int64)
     for row in range(len(first)):
         if indptr[row + 1] > indptr[row]:
             first[row] = indices[indptr[row]]
