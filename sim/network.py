@@ -62,19 +62,14 @@ def _shared_ones(m: sp.csr_matrix) -> sp.csr_matrix:
     (of every model in the process) share it instead of holding 4 bytes per tie entry each,
     about a tenth of a firm's memory. Set after construction: SciPy copies a view of a much
     larger array when it builds a matrix. Read-only, so nothing can change it in place."""
-    m.data = _reserve_ones(m.nnz, m.data.dtype)[: m.nnz]
-    return m
-
-
-def _reserve_ones(size: int, dtype) -> np.ndarray:
-    """The shared buffer of ones, grown to hold at least ``size`` entries."""
-    dtype = np.dtype(dtype)
+    dtype, size = m.data.dtype, m.nnz
     ones = _ONES.get(dtype)
     if ones is None or len(ones) < size:
         ones = np.ones(size + size // 8, dtype=dtype)  # room for a few months of entrants' ties
         ones.flags.writeable = False
         _ONES[dtype] = ones
-    return ones
+    m.data = ones[:size]
+    return m
 
 
 def _symmetric(rows: np.ndarray, cols: np.ndarray, n: int) -> sp.csr_matrix:
@@ -229,9 +224,6 @@ def attach(
     cell_order = merged[np.argsort(cell[merged], kind="stable")]  # nearly sorted
     del cell, merged, order
     net.cache.clear()
-    # Grow the shared ones once for the largest grown layer (the union), so that all four
-    # layers view the same buffer and the old one is freed with the last old layer.
-    _reserve_ones(net.ties_csr.nnz + 2 * len(src), net.ties_csr.data.dtype)
     net.strong = _with_ties(net.strong, n, src[~weak_tie], dst[~weak_tie])
     net.weak = _with_ties(net.weak, n, src[weak_tie], dst[weak_tie])
     net.groups = _with_ties(net.groups, n, who, grp, symmetric=False, n_cols=net.n_groups)
