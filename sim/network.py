@@ -51,7 +51,24 @@ class Networks:
 def _binary(m: sp.spmatrix) -> sp.csr_matrix:
     m = sp.csr_matrix(m)
     m.sum_duplicates()
-    m.data[:] = 1.0
+    return _shared_ones(m)
+
+
+_ONES: dict[np.dtype, np.ndarray] = {}
+
+
+def _shared_ones(m: sp.csr_matrix) -> sp.csr_matrix:
+    """``m`` (a 0/1 matrix) with its entries a read-only view of one buffer of ones: all layers
+    (of every model in the process) share it instead of holding 4 bytes per tie entry each,
+    about a tenth of a firm's memory. Set after construction: SciPy copies a view of a much
+    larger array when it builds a matrix. Read-only, so nothing can change it in place."""
+    dtype, size = m.data.dtype, m.nnz
+    ones = _ONES.get(dtype)
+    if ones is None or len(ones) < size:
+        ones = np.ones(size + size // 8, dtype=dtype)  # room for a few months of entrants' ties
+        ones.flags.writeable = False
+        _ONES[dtype] = ones
+    m.data = ones[:size]
     return m
 
 
@@ -172,7 +189,8 @@ def attach(
     cfg,
     rng: np.random.Generator,
 ) -> Networks:
-    """Networks grown to ``len(village)`` firms, tying entrant ``rows`` into their cluster."""
+    """``net`` grown in place to ``len(village)`` firms, tying entrant ``rows`` into their
+    cluster (returned for convenience)."""
     n = len(village)
     k = max(cfg.cluster_degree // 2, 0)
     cell = village.astype(np.int64) * 8 + sector
@@ -200,16 +218,18 @@ def attach(
     # Every new tie has an entrant at one end and every old firm's new contacts are entrants,
     # whose rows come after all its old contacts: the grown layers are the old ones with the
     # new entries appended to each row (one pass, no sparse sum and re-sort of the whole net).
-    grown = Networks(
-        _with_ties(net.strong, n, src[~weak_tie], dst[~weak_tie]),
-        _with_ties(net.weak, n, src[weak_tie], dst[weak_tie]),
-        _with_ties(net.groups, n, who, grp, symmetric=False, n_cols=net.n_groups),
-        net.group_village,
-        ties_csr=_with_ties(net.ties_csr, n, src, dst),
-    )
+    # Each layer replaces its old self as soon as it is built, so at most one old layer is held
+    # next to the grown ones (the peak memory of a month with entrants).
     merged = np.r_[order, rows]
-    grown.cache["cell_order"] = merged[np.argsort(cell[merged], kind="stable")]  # nearly sorted
-    return grown
+    cell_order = merged[np.argsort(cell[merged], kind="stable")]  # nearly sorted
+    del cell, merged, order
+    net.cache.clear()
+    net.strong = _with_ties(net.strong, n, src[~weak_tie], dst[~weak_tie])
+    net.weak = _with_ties(net.weak, n, src[weak_tie], dst[weak_tie])
+    net.groups = _with_ties(net.groups, n, who, grp, symmetric=False, n_cols=net.n_groups)
+    net.ties_csr = _with_ties(net.ties_csr, n, src, dst)
+    net.cache["cell_order"] = cell_order.astype(np.int32) if n < 2**31 else cell_order
+    return net
 
 
 def _with_ties(
@@ -231,17 +251,17 @@ def _with_ties(
         rows, cols = np.r_[rows[keep], cols[keep]], np.r_[cols[keep], rows[keep]]
     key = np.unique(rows * cols_total + cols)  # sorted by row, then column
     new_rows, new_cols = key // cols_total, key % cols_total
-    old = np.zeros(n, dtype=np.int64)
-    old[: m.shape[0]] = np.diff(m.indptr)
-    added = np.bincount(new_rows, minlength=n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(old + added, out=indptr[1:])
+    indptr = np.zeros(n + 1, dtype=np.int64)  # row lengths, then their running sum
+    indptr[1 : m.shape[0] + 1] = np.diff(m.indptr)
+    indptr[1:] += np.bincount(new_rows, minlength=n)
+    np.cumsum(indptr, out=indptr)
     dtype = (
         np.int32 if indptr[-1] < np.iinfo(np.int32).max and max(n, cols_total) < 2**31 else np.int64
     )
     indices = _merge_rows(m.indptr, m.indices, indptr, new_rows, new_cols, dtype(0))
     data = np.ones(len(indices), dtype=m.data.dtype)
-    return sp.csr_matrix((data, indices, indptr.astype(dtype)), shape=(n, cols_total))
+    grown = sp.csr_matrix((data, indices, indptr.astype(dtype)), shape=(n, cols_total))
+    return _shared_ones(grown)
 
 
 @jit

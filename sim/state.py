@@ -104,7 +104,7 @@ class FirmState:
             new_cap = max(new_n, int(cap * 1.5) + 16)
             for name, col in self._cols.items():
                 bigger = _filled((new_cap, *col.shape[1:]), self.declared[name].default, col.dtype)
-                bigger[:cap] = col
+                bigger[:start] = col[:start]  # rows past n hold the default already
                 self._cols[name] = bigger
         object.__setattr__(self, "n", new_n)
         return slice(start, new_n)

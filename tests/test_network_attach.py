@@ -45,3 +45,22 @@ def test_new_group_memberships_are_appended_rows():
     want = reference(m, n, rows, cols, symmetric=False, n_cols=groups)
     assert got.shape == (n, groups) and (got != want).nnz == 0
     assert np.array_equal(got.indptr, want.indptr)
+
+
+def test_the_layers_of_a_running_model_share_one_read_only_buffer_of_ones():
+    from sim.config import scenario_from_dict
+    from sim.model import MSMEModel
+
+    model = MSMEModel(scenario_from_dict({"name": "n", "firms": {"count": 400}}), seed=2)
+    before = model.net.strong
+    model.run(6)
+    net = model.net
+    assert net.strong.shape[0] == model.state.n > 400  # entrants were tied in
+    assert net.strong is not before  # each layer was replaced by its grown self
+    layers = [net.strong, net.weak, net.groups, net.ties_csr]
+    longest = max(layers, key=lambda m: m.nnz).data
+    for m in layers:
+        assert (m.data == 1).all() and not m.data.flags.writeable
+        assert np.shares_memory(m.data, longest)
+    product = net.ties_csr @ np.ones(model.state.n)  # products read the shared entries
+    assert np.array_equal(product, np.diff(net.ties_csr.indptr))

@@ -23,8 +23,29 @@ def adopt(firm, rng, *, chance=0.05, literacy_needed=0.4):
         firm.knowledge = min(firm.knowledge + 0.01, 1.0)
 
 
-per_firm("digital_adoption", "adopt_plain")(adopt)
-per_firm("digital_adoption", "adopt_compiled", compiled=True)(adopt)
+def early(firm, rng, *, chance=0.05, literacy_needed=0.4):
+    """Draws for every firm and returns early, bare and with a value that is a draw."""
+    u = rng.random()
+    if firm.level == 2:
+        return
+    if u < chance and firm.literacy >= literacy_needed:
+        firm.level = firm.level + 1
+        return rng.random()
+    firm.knowledge = min(firm.knowledge + 0.01 * rng.random(), 1.0)
+
+
+def nested(firm, rng, *, chance=0.05, literacy_needed=0.4):
+    """Returns from inside a loop of its own (compiled as one call per firm)."""
+    for _ in range(2):
+        if rng.random() < chance:
+            firm.level = min(firm.level + 1, 2)
+            return
+    firm.cash += 1.0
+
+
+for rule in (adopt, early, nested):
+    per_firm("digital_adoption", f"{rule.__name__}_plain")(rule)
+    per_firm("digital_adoption", f"{rule.__name__}_compiled", compiled=True)(rule)
 '''
 
 
@@ -47,13 +68,35 @@ def run(tmp_path, use: str, seed: int):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2])
-def test_compiled_and_plain_per_firm_rules_give_the_same_results(tmp_path, seed):
-    plain, compiled = run(tmp_path, "adopt_plain", seed), run(tmp_path, "adopt_compiled", seed)
+@pytest.mark.parametrize(
+    ("rule", "seed"), [("adopt", 1), ("adopt", 2), ("early", 1), ("nested", 1)]
+)
+def test_compiled_and_plain_per_firm_rules_give_the_same_results(tmp_path, rule, seed):
+    plain = run(tmp_path, f"{rule}_plain", seed)
+    compiled = run(tmp_path, f"{rule}_compiled", seed)
     assert plain.state.level.sum() > 0  # the rule did something
     assert plain.monthly().equals(compiled.monthly())
     assert plain.firm_table().equals(compiled.firm_table())
-    assert (plain.state.knowledge == compiled.state.knowledge).all()
+    for column in ("knowledge", "cash", "level"):
+        assert (plain.state[column] == compiled.state[column]).all(), column
+    # the rule's stream is left where the plain rule leaves it
+    plain_rng, compiled_rng = plain.stream("digital_adoption"), compiled.stream("digital_adoption")
+    assert plain_rng.bit_generator.state == compiled_rng.bit_generator.state
+
+
+def test_a_rule_body_becomes_the_loop_body_unless_it_returns_from_its_own_loop():
+    import ast
+
+    from sim.perfirm import _as_loop_body
+
+    def body(source):
+        return ast.parse(source).body[0].body
+
+    flat = _as_loop_body(body("def f(firm, rng):\n    if firm.x:\n        return 1\n    y = 2\n"))
+    assert isinstance(flat[0].body[-1], ast.Continue)
+    assert isinstance(flat[0].body[0], ast.Expr)  # the returned expression is still evaluated
+    looped = "def f(firm, rng):\n    for i in range(3):\n        return\n"
+    assert _as_loop_body(body(looped)) is None
 
 
 def test_a_compiled_rule_must_use_the_firm_through_its_columns(tmp_path):

@@ -93,7 +93,7 @@ M = mechanism(
         ),
         Column(
             "pool_losing_months",
-            "int64",
+            "int16",
             0,
             "months",
             "months in a row its expected gain from pooling was negative",

@@ -64,7 +64,7 @@ M = mechanism(
         ),
         Column(
             "cocreation_losing_months",
-            "int64",
+            "int16",
             0,
             "months",
             "months in a row its expected gain from co-creation was negative",

@@ -178,7 +178,9 @@ def losses_and_cash(
     sh.expected_income = prior + expectation_memory * (mean_profit - prior)
     insolvent = s.cash < -credit_months * s.fixed_cost - 1.0  # 1 Rp: rounding at 0
     closing = s.alive & (insolvent | (s.loss_streak >= max_loss_months) | (draws < hazard))
+    del draws, hazard, insolvent  # whole-table temporaries, freed before the table grows
     model.close_firms(np.flatnonzero(closing))
+    del closing
     entrants = rng.poisson(entry_rate / 12 * sh.entry_multiple * s.alive.sum())
     if entrants:
         first = s.n

@@ -61,7 +61,7 @@ M = mechanism(
         ),
         Column(
             "promo_losing_months",
-            "int64",
+            "int16",
             0,
             "months",
             "months in a row its expected gain from joint promotion was negative",

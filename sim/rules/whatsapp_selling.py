@@ -48,7 +48,7 @@ M = mechanism(
         ),
         Column(
             "wa_losing_months",
-            "int64",
+            "int16",
             0,
             "months",
             "months in a row its expected gain from WhatsApp selling was negative",
