@@ -10,18 +10,15 @@ small for the repository).
 from __future__ import annotations
 
 import argparse
-import io
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from PIL import Image
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from browser import open_chromium  # noqa: E402
+from browser import open_chromium, save_screenshot  # noqa: E402
 
 from sim.report import write_report  # noqa: E402
 
@@ -38,11 +35,7 @@ def screenshot(results: Path, lang: str, out: Path) -> int:
             page.goto(page_file.resolve().as_uri())
             page.wait_for_timeout(500)
             png = page.screenshot()
-    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256)
-    tmp_out = out.with_suffix(".tmp.png")
-    image.save(tmp_out, optimize=True)
-    tmp_out.replace(out)
-    return out.stat().st_size
+    return save_screenshot(png, out)
 
 
 if __name__ == "__main__":

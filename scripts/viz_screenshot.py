@@ -9,17 +9,14 @@ panel of mechanism M (default ``partnering``) with its variant picker, saves a 2
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 import tempfile
 from pathlib import Path
 
-from PIL import Image
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from browser import open_chromium  # noqa: E402
+from browser import open_chromium, save_screenshot  # noqa: E402
 
 from sim.viz.controls import default_scenario  # noqa: E402
 from tests.test_viz_browser import UI_WAIT_MS, open_panel, serving, step_to  # noqa: E402
@@ -40,11 +37,7 @@ def screenshot(scenario: Path, months: int, mechanism: str, out: Path) -> int:
             page.get_by_role("option").last.wait_for(timeout=UI_WAIT_MS)
             page.wait_for_timeout(1000)  # the menu fades in
             png = page.screenshot()
-    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256)
-    tmp_out = out.with_suffix(".tmp.png")
-    image.save(tmp_out, optimize=True)
-    tmp_out.replace(out)
-    return out.stat().st_size
+    return save_screenshot(png, out)
 
 
 if __name__ == "__main__":

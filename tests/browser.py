@@ -101,3 +101,19 @@ def chromium_page() -> Iterator[BrowserPage]:
     """A headless Chromium page (see :func:`open_chromium`)."""
     with open_chromium() as page:
         yield page
+
+
+def save_screenshot(png: bytes, out: Path) -> int:
+    """Write a page screenshot to ``out`` as a 256-colour PNG (kept small for the repository),
+    atomically; returns its size in bytes."""
+    import io
+
+    from PIL import Image
+
+    from sim.fileio import write_atomic
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    write_atomic(out, buffer.getvalue())
+    return out.stat().st_size
