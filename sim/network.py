@@ -62,14 +62,18 @@ def _shared_ones(m: sp.csr_matrix) -> sp.csr_matrix:
     (of every model in the process) share it instead of holding 4 bytes per tie entry each,
     about a tenth of a firm's memory. Set after construction: SciPy copies a view of a much
     larger array when it builds a matrix. Read-only, so nothing can change it in place."""
-    dtype, size = m.data.dtype, m.nnz
-    ones = _ONES.get(dtype)
+    m.data = _ones(m.data.dtype, m.nnz)
+    return m
+
+
+def _ones(dtype, size: int) -> np.ndarray:
+    """A read-only view of ``size`` ones from the shared buffer of ``dtype`` (grown if short)."""
+    ones = _ONES.get(np.dtype(dtype))
     if ones is None or len(ones) < size:
         ones = np.ones(size + size // 8, dtype=dtype)  # room for a few months of entrants' ties
         ones.flags.writeable = False
-        _ONES[dtype] = ones
-    m.data = ones[:size]
-    return m
+        _ONES[np.dtype(dtype)] = ones
+    return ones[:size]
 
 
 def _symmetric(rows: np.ndarray, cols: np.ndarray, n: int) -> sp.csr_matrix:
@@ -251,16 +255,16 @@ def _with_ties(
         rows, cols = np.r_[rows[keep], cols[keep]], np.r_[cols[keep], rows[keep]]
     key = np.unique(rows * cols_total + cols)  # sorted by row, then column
     new_rows, new_cols = key // cols_total, key % cols_total
-    indptr = np.zeros(n + 1, dtype=np.int64)  # row lengths, then their running sum
+    total = m.nnz + len(key)
+    dtype = np.int32 if total < np.iinfo(np.int32).max and max(n, cols_total) < 2**31 else np.int64
+    indptr = np.zeros(n + 1, dtype=dtype)  # row lengths, then their running sum
     indptr[1 : m.shape[0] + 1] = np.diff(m.indptr)
-    indptr[1:] += np.bincount(new_rows, minlength=n)
+    indptr[1:] += np.bincount(new_rows, minlength=n).astype(dtype, copy=False)
     np.cumsum(indptr, out=indptr)
-    dtype = (
-        np.int32 if indptr[-1] < np.iinfo(np.int32).max and max(n, cols_total) < 2**31 else np.int64
-    )
     indices = _merge_rows(m.indptr, m.indices, indptr, new_rows, new_cols, dtype(0))
-    data = np.ones(len(indices), dtype=m.data.dtype)
-    grown = sp.csr_matrix((data, indices, indptr.astype(dtype)), shape=(n, cols_total))
+    # The entries are the shared ones from the start (no array of ones per layer, even briefly).
+    data = _ones(m.data.dtype, len(indices))
+    grown = sp.csr_matrix((data, indices, indptr), shape=(n, cols_total))
     return _shared_ones(grown)
 
 

@@ -82,19 +82,18 @@ def pool_within_groups(demand, members, first, n_groups, share):
     demand − moved + the member's equal part of its group's pool, moved = share × demand."""
     n = len(demand)
     pool, count = np.zeros(n_groups), np.zeros(n_groups)
-    group, moved = np.empty(n, dtype=np.int64), np.empty(n)
     for i in range(n):
         ok = members[i] and first[i] >= 0
-        group[i] = first[i] if ok else 0
-        moved[i] = share * demand[i] if ok else 0.0
-        pool[group[i]] += moved[i]  # in row order, as np.bincount
-        count[group[i]] += np.float64(ok)
+        g = first[i] if ok else 0
+        pool[g] += share * demand[i] if ok else 0.0  # in row order, as np.bincount
+        count[g] += np.float64(ok)
     out = np.empty(n)
-    for i in range(n):
-        g = group[i]
-        per_member = pool[g] / count[g] if count[g] > 0 else 0.0
+    for i in range(n):  # each member's group and moved demand again: no whole-firm temporaries
         ok = members[i] and first[i] >= 0
-        out[i] = demand[i] - moved[i] + (per_member if ok else 0.0)
+        g = first[i] if ok else 0
+        per_member = pool[g] / count[g] if count[g] > 0 else 0.0
+        moved = share * demand[i] if ok else 0.0
+        out[i] = demand[i] - moved + (per_member if ok else 0.0)
     return out
 
 

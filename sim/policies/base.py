@@ -248,8 +248,11 @@ def may_repeat(last: np.ndarray, month: int, repeat_months: int) -> np.ndarray:
 
 
 def grow_last(last: np.ndarray, n: int) -> np.ndarray:
-    """``last`` (month of each firm's last treatment, -1 never) extended to ``n`` firm rows."""
-    return np.r_[last, np.full(n - len(last), -1, dtype=np.int64)]
+    """``last`` (month of each firm's last treatment, -1 never) extended to ``n`` firm rows
+    (int32: months fit, and it is one more number per firm row)."""
+    if len(last) == n:
+        return last
+    return np.r_[last.astype(np.int32, copy=False), np.full(n - len(last), -1, dtype=np.int32)]
 
 
 def choose_due(policy, model, draws: np.ndarray) -> np.ndarray:

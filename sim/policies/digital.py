@@ -65,7 +65,7 @@ class DigitalTraining(Policy):
 
     def initialize(self, model):
         self.target = self.target if self.target is not None else {"literacy_below": 0.5}
-        self.last = np.zeros(0, dtype=np.int64)  # month of each owner's last course, -1 never
+        self.last = np.zeros(0, dtype=np.int32)  # month of each owner's last course, -1 never
 
     def treat(self, model, draws):
         s = model.state

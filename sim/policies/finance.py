@@ -179,7 +179,7 @@ class Mentoring(Policy):
     repeat_months: int = M.repeat_months
 
     def initialize(self, model):
-        self.last = np.zeros(0, dtype=np.int64)  # month of each firm's last round, -1 never
+        self.last = np.zeros(0, dtype=np.int32)  # month of each firm's last round, -1 never
 
     def treat(self, model, draws):
         s = model.state

@@ -104,7 +104,6 @@ M = mechanism(
         SharedField("pool_savings_idr", 0.0, "Rp/month", "input cost saved by pool discounts"),
         SharedField("pool_defaults", 0, "firms", "members who failed to pay this month"),
         SharedField("pools", None, "-", "this month's pools (orders, discounts, costs)"),
-        SharedField("pool_group_cache", None, "-", "each firm's pooling group, per network"),
     ),
 )
 
@@ -287,15 +286,6 @@ def pool_coordination_cost(model, coordination_idr: float) -> np.ndarray:
     return coordination_idr * per_group
 
 
-def pool_group(model) -> np.ndarray:
-    """Each firm's pooling group (its first group, -1 for none), cached until the groups change."""
-    groups = model.net.groups
-    cached = model.shared.pool_group_cache
-    if cached is None or cached[0] is not groups:
-        cached = model.shared.pool_group_cache = (groups, first_group(groups))
-    return cached[1]
-
-
 def planned_order(state) -> np.ndarray:
     """This month's committed input order, Rp: min(last month's demand / price, capacity) units
     at the firm's current unit cost."""
@@ -325,7 +315,7 @@ def group_pool(
     savings, and let members learn what pooling gained them."""
     s, n_groups = model.state, model.net.n_groups
     draws, explore = rng.random((2, s.n))
-    group = pool_group(model)
+    group = first_group(model.net.groups)  # the pooling group (-1 for none)
     member = choose_members(
         s, "pool", s.pooling, group, n_groups, explore, explore_rate, patience, memory
     )

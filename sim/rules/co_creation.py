@@ -173,7 +173,8 @@ def involve_customers(
     s = model.state
     draws, explore = rng.random((2, s.n))
     last = s.cocreating & s.alive
-    learn_gain(s, "cocreation", np.flatnonzero(last), cocreation_gain(s)[last], memory)
+    rows = np.flatnonzero(last)
+    learn_gain(s, "cocreation", rows, cocreation_gain(s, rows), memory)
     member = choose_members(
         s,
         "cocreation",
@@ -197,15 +198,17 @@ def involve_customers(
     )
 
 
-def cocreation_gain(s) -> np.ndarray:
+def cocreation_gain(s, rows=slice(None)) -> np.ndarray:
     """A co-creator's net gain this month, Rp, from its own accounts: the gross margin
     (1 − unit cost / price) on the co-created orders it served (last month's orders × the served
     share of this month's demand) less the margin on the co-created orders it could not serve
-    (unmet demand, at most those orders: they disappointed the customers involved)."""
-    served = np.divide(s.revenue, s.demand, out=np.ones(s.n), where=s.demand > 0)
-    unmet = np.maximum(s.demand - s.revenue, 0.0)
-    margin = np.clip(1 - s.unit_cost / s.price, 0.0, 1.0)
-    orders = s.cocreation_orders_idr
+    (unmet demand, at most those orders: they disappointed the customers involved). For the
+    firms ``rows`` (default: all)."""
+    revenue, demand = s.revenue[rows], s.demand[rows]
+    served = np.divide(revenue, demand, out=np.ones(len(demand)), where=demand > 0)
+    unmet = np.maximum(demand - revenue, 0.0)
+    margin = np.clip(1 - s.unit_cost[rows] / s.price[rows], 0.0, 1.0)
+    orders = s.cocreation_orders_idr[rows]
     return margin * (orders * served - np.minimum(unmet, orders))
 
 

@@ -93,8 +93,15 @@ def first_group(groups) -> np.ndarray:
     if ref is None or ref() is not groups:
         first = _first_entry(groups.indptr, groups.indices)
         first.flags.writeable = False
-        _first = (weakref.ref(groups), first)
+        _first = (weakref.ref(groups, _forget_first), first)
     return first
+
+
+def _forget_first(ref) -> None:
+    """The groups matrix is gone: drop its first groups with it (8 bytes per firm)."""
+    global _first
+    if _first[0] is ref:
+        _first = (None, None)
 
 
 @jit

@@ -156,7 +156,6 @@ def bass_gated(
 ):
     """Gated Bass adoption with dis-adoption and learning by use (see the module docstring)."""
     s, v, conn = model.state, model.villages, model.scenario.connectivity
-    draws = rng.random((3, s.n))  # fixed count per month: other phases never shift this stream
     level, alive = s.level.copy(), s.alive
     signal = has_signal(s, v)
     budget = affordable_data_share * np.maximum(s.customers, 1.0)
@@ -164,26 +163,34 @@ def bass_gated(
     imitation = peer_shares(
         model, [alive & (level >= 1), alive & (level >= 2)], group_weight, mixing
     )
+    # Whole-firm arrays are made one at a time and multiplied in place: at a million firms each
+    # is 8 MB, and the month's peak memory is its phases' temporaries.
     for target, p_, q_, need in (
         (1, p, q, literacy_messaging),
         (2, p_marketplace, q_marketplace, literacy_marketplace),
     ):
         if target > max_level:
-            break
-        candidates = alive & (level == target - 1)
-        hazard = 1 - np.exp(-(p_ + q_ * imitation[:, target - 1]) * MONTH)
-        lit_gate = np.clip(s.literacy / need, 0, 1) if need > 0 else 1.0
-        net_gate = signal * (v.quality[s.village] if target == 2 else 1.0)
+            rng.random(s.n)  # drawn even when skipped: the draws that follow stay the same
+            continue
         device = np.where(s.has_device, 0.0, conn.device_cost_idr) if target == 1 else 0.0
         cost_ok = (s.cash >= device) & (data_cost(s, v, target, conn) <= budget)
-        adopt = candidates & (draws[target - 1] < hazard * lit_gate * net_gate * cost_ok)
+        chance = 1 - np.exp(-(p_ + q_ * imitation[:, target - 1]) * MONTH)  # the Bass hazard
+        if need > 0:
+            chance *= np.clip(s.literacy / need, 0, 1)  # literacy gate
+        chance *= signal * v.quality[s.village] if target == 2 else signal  # network gate
+        chance *= cost_ok
+        del cost_ok
+        adopt = alive & (level == target - 1)  # the candidates
+        adopt &= rng.random(s.n) < chance  # this phase's draws: target 1, target 2, dropping
+        del chance
         s.level[adopt] = target
         if target == 1:
             np.add(s.extra_cost, device, out=s.extra_cost, where=adopt)
             s.has_device[adopt] = True
+    del imitation, signal
 
     bites = alive & (level > 0) & (data_cost(s, v, level, conn) > budget)
-    drop = bites & (draws[2] < drop_rate)
+    drop = bites & (rng.random(s.n) < drop_rate)
     s.level[drop] = level[drop] - 1
     s.literacy += learning_rate * s.level * (1 - s.literacy) * alive
 

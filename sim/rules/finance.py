@@ -179,7 +179,6 @@ def drawings_credit(
 ):
     """Accounts, drawings, repayments and new loans for every living firm."""
     s, alive = model.state, model.state.alive
-    draws = rng.random(s.n)
     s.input_cost = s.sales * s.unit_cost
     s.data_cost = data_cost(s, model.villages, s.level, model.scenario.connectivity) * alive
     interest = s.debt * s.loan_rate / 12 * alive
@@ -190,7 +189,9 @@ def drawings_credit(
     repayment = np.minimum(s.loan_payment, s.debt) * alive
     after = s.cash + s.profit - repayment
     short = alive & (s.debt <= 0) & (after < cash_buffer_months * (s.input_cost + s.fixed_cost))
+    draws = rng.random(s.n)  # this phase's only draws
     approved = short & (draws < np.where(s.poor, poor_credit_access, credit_access))
+    del draws, short
     approved |= alive & s.credit_offer & (s.debt <= 0)  # a subsidised KUR loan (policy)
     s.credit_offer = False
     # The approved firms' loans (a few a month): at most what their profit can repay.
@@ -211,10 +212,13 @@ def drawings_credit(
         max_rate,
     )
 
-    available = np.maximum(after, 0.0)  # a loan is working capital
-    share = np.where(s.poor, poor_draw_share, draw_share)
-    wanted = np.maximum(share * np.maximum(s.profit, 0.0), subsistence_idr)
+    # In place: at a million firms each whole-firm array is 8 MB (the month's peak memory).
+    available = np.maximum(after, 0.0, out=after)  # a loan is working capital
+    wanted = np.maximum(s.profit, 0.0)
+    wanted *= np.where(s.poor, poor_draw_share, draw_share)
+    np.maximum(wanted, subsistence_idr, out=wanted)
     s.drawings = np.minimum(wanted, available) * alive
+    del available, wanted
 
     s.wages_idr = wage_share * s.fixed_cost * alive
     s.interest_idr = interest

@@ -163,26 +163,38 @@ def trust_weighted(
     _local_knowledge(model)  # entrants bring their cluster's know-how (offsets drawn in setup)
     s, net = model.state, model.net
     alive = s.alive.astype(np.float64)
-    share = s.openness * alive  # dead contacts share nothing
-    table = contact_table(s.knowledge, share, alive)
+    table = contact_table(s.knowledge, s.openness * alive, alive)  # dead contacts share nothing
     from_strong, live_strong = _gaps_and_contacts(net.strong.indptr, net.strong.indices, table)
     from_weak, live_weak = _gaps_and_contacts(net.weak.indptr, net.weak.indices, table)
-    attention = live_strong + weak_weight * live_weak
+    del table
+    # For validation: the mean gap a living tie of each kind carries.
+    gap_strong = _per_tie(from_strong, live_strong, alive)
+    gap_weak = _per_tie(from_weak, live_weak, alive)
+    # The arithmetic below reuses its arrays in place (at a million firms each whole-column
+    # temporary is 8 MB, and the month's peak memory is its phases' temporaries).
+    attention = live_strong
+    attention += weak_weight * live_weak
+    del live_weak
     absorb = s.trust * (0.5 + 0.5 * s.literacy) * alive
     governance = model.shared.governance
     if governance is not None:
         absorb *= 0.5 + governance[s.village, INFO]
-    step = np.divide(rate * absorb, attention, out=np.zeros(s.n), where=attention > 0)
-    learned_strong = step * from_strong
-    learned_weak = step * weak_weight * from_weak
+    absorb *= rate
+    attended = attention > 0
+    step = np.divide(absorb, attention, out=absorb, where=attended)
+    step[~attended] = 0.0
+    del attention, attended
+    learned_strong = np.multiply(from_strong, step, out=from_strong)
+    step *= weak_weight
+    learned_weak = np.multiply(from_weak, step, out=from_weak)
+    del step
     s.knowledge = np.clip(s.knowledge * (1 - forgetting) + learned_strong + learned_weak, 0, 1)
     s.unit_cost *= 1 - cost_saving * s.knowledge
-    # For validation: what arrived over each kind of tie, and the mean gap a living tie carries.
     model.shared.knowledge_flow = {
         "strong": float(learned_strong.sum()),
         "weak": float(learned_weak.sum()),
-        "gap_strong": _per_tie(from_strong, live_strong, alive),
-        "gap_weak": _per_tie(from_weak, live_weak, alive),
+        "gap_strong": gap_strong,
+        "gap_weak": gap_weak,
     }
 
 

@@ -229,6 +229,7 @@ def attractiveness_market(
     s = model.state
     shock = np.exp(noise * rng.standard_normal(s.n) - noise**2 / 2)
     a = attractiveness(s, model.sector_price, price_elasticity, visibility, shock)
+    del shock  # each whole-firm array is freed once used: the month's peak memory is here
     n_sectors = len(SECTORS)
     cell = model.cells()
     n_cells = model.villages.count * n_sectors
@@ -261,21 +262,25 @@ def attractiveness_market(
         )
         # what a promoter sells through its group keeps the origin mix of its own orders
         regency_part = np.divide(from_regency, online, out=np.zeros(s.n), where=online > 0)
-        from_regency = regency_part * shared
+        from_regency = np.multiply(regency_part, shared, out=regency_part)
         online = shared
     # Outside buyers' online orders (added after the spillover, which shares households' orders
     # only, so each firm's outside part stays what outside buyers spent with it).
     pool = model.shared.outside_pool * model.shared.outside_factor
     outside_online_demand = share_of(outside_online * pool, w_regency, s.sector, n_sectors)
+    del w_local, w_regency
     online += outside_online_demand
 
     # Offline: word-of-mouth and carried orders first, then customer bases and floating spending.
     offline_budget = budget - online_budget
     extra, unreached = serve_offline(s, a, cell, offline_budget, churn)
     outside_offline = share_of((1 - outside_online) * pool, a, s.sector, n_sectors)
-    outside_demand = outside_offline + outside_online_demand
+    del a
 
     served = sell(s, extra, outside_offline, online)
+    del extra, online
+    outside_demand = np.add(outside_offline, outside_online_demand, out=outside_online_demand)
+    del outside_offline
     regency_origin = (from_regency, to_regency)
     record_flows(model, budget, pool, unreached, outside_demand, regency_origin, cell, served)
 
