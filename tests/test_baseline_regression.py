@@ -5,10 +5,11 @@ explain the change in the commit message.
 
 The summary is computed in a fresh interpreter whose NumPy uses no AVX-512 code: NumPy's
 AVX-512 ``exp`` and ``log`` of float64 differ in the last bit from the ones it uses on other
-x86 CPUs, and a model run amplifies a last-bit difference into a different firm count after a
-few years (the summary stored by an AVX-512 machine failed on one without). NumPy's AVX2 and
-SSE code give the same summary (checked with ``NPY_DISABLE_CPU_FEATURES=X86_V3``), so capped
-this way it should not depend on the x86-64 machine.
+x86 CPUs (numpy/numpy#23523), and a model run amplifies a last-bit difference into a
+different firm count after a few years (the summary stored by an AVX-512 machine failed on one
+without). NumPy's AVX2 and SSE code give the same summary (checked with
+``NPY_DISABLE_CPU_FEATURES=X86_V3``), so capped this way it should not depend on the x86-64
+machine.
 """
 
 from __future__ import annotations
