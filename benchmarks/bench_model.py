@@ -7,7 +7,7 @@ firm-month of the full model (every built-in mechanism on, the digital-training 
 divided by seconds per agent-step of the plain non-spatial Mesa Boltzmann model at the same N
 (ratio < 1: cheaper), the median of interleaved rounds. Memory is the peak resident set of a
 fresh process that builds and runs the model, per firm. ``--province``: one run of 10,000,000
-firms × 120 months (tens of minutes, ~15 GB). Also: a compiled per-firm rule against the same
+firms × 120 months (about 1.5 hours, ~14 GB). Also: a compiled per-firm rule against the same
 rule vectorised and against the built-in adoption rule.
 """
 

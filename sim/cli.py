@@ -372,7 +372,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     b.add_argument("--million", action="store_true", help="also run 1,000,000 firms × 120 months")
     b.add_argument(
-        "--province", action="store_true", help="also run 10,000,000 firms × 120 months (~15 GB)"
+        "--province", action="store_true", help="also run 10,000,000 firms × 120 months (~14 GB)"
     )
     b.add_argument("--out", help="where to write RESULTS.md (default benchmarks/)")
     b.set_defaults(func=cmd_bench)
