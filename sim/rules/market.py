@@ -229,7 +229,7 @@ def attractiveness_market(
     s = model.state
     shock = np.exp(noise * rng.standard_normal(s.n) - noise**2 / 2)
     a = attractiveness(s, model.sector_price, price_elasticity, visibility, shock)
-    del shock  # each whole-firm array is freed once used: the month's peak memory is here
+    del shock  # each whole-firm array is freed after its last use (8 MB at a million firms)
     n_sectors = len(SECTORS)
     cell = model.cells()
     n_cells = model.villages.count * n_sectors
