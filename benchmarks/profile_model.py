@@ -27,22 +27,30 @@ sys.path.insert(0, str(HERE))
 from bench_model import bench_scenario  # noqa: E402
 
 
+def each_phase(model, months: int, around) -> None:
+    """Step ``months`` times, calling ``around(name, fn, *args)`` in place of each phase of the
+    month (and of recording the outcomes)."""
+    rule, interventions, record = model.apply_rule, model.apply_interventions, model.record_month
+    model.apply_rule = lambda phase: around(phase, rule, phase)
+    model.apply_interventions = lambda: around("interventions", interventions)
+    model.record_month = lambda: around("outcomes", record)
+    try:
+        for _ in range(months):
+            model.step()
+    finally:
+        del model.apply_rule, model.apply_interventions, model.record_month
+
+
 def phases(model, months: int, clock=time.perf_counter) -> dict[str, float]:
     """Seconds per month spent in each phase (and in recording the outcomes), by ``clock``."""
     spent: dict[str, float] = defaultdict(float)
-    rule, interventions, record = model.apply_rule, model.apply_interventions, model.record_month
 
     def timed(name, fn, *args):
         start = clock()
         fn(*args)
         spent[name] += clock() - start
 
-    model.apply_rule = lambda phase: timed(phase, rule, phase)
-    model.apply_interventions = lambda: timed("interventions", interventions)
-    model.record_month = lambda: timed("outcomes", record)
-    for _ in range(months):
-        model.step()
-    del model.apply_rule, model.apply_interventions, model.record_month
+    each_phase(model, months, timed)
     return {name: seconds / months for name, seconds in spent.items()}
 
 
@@ -50,7 +58,6 @@ def phase_memory(model, months: int) -> dict[str, float]:
     """Peak bytes per row that each phase held above the memory it started with (the largest
     over ``months``). tracemalloc sees NumPy's arrays, not those a compiled kernel makes."""
     peak: dict[str, float] = defaultdict(float)
-    rule, interventions, record = model.apply_rule, model.apply_interventions, model.record_month
 
     def traced(name, fn, *args):
         tracemalloc.reset_peak()
@@ -59,16 +66,11 @@ def phase_memory(model, months: int) -> dict[str, float]:
         above = tracemalloc.get_traced_memory()[1] - start
         peak[name] = max(peak[name], above / model.state.n)
 
-    model.apply_rule = lambda phase: traced(phase, rule, phase)
-    model.apply_interventions = lambda: traced("interventions", interventions)
-    model.record_month = lambda: traced("outcomes", record)
     tracemalloc.start()
     try:
-        for _ in range(months):
-            model.step()
+        each_phase(model, months, traced)
     finally:
         tracemalloc.stop()
-        del model.apply_rule, model.apply_interventions, model.record_month
     return dict(peak)
 
 
